@@ -1,0 +1,163 @@
+"""The `belmon` command line: thin wrappers over flows/ and warehouse/."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from belmon.errors import BelmonError
+from belmon.output import console, table, write_rows
+from belmon.settings import load_settings
+
+app = typer.Typer(
+    help="Monitor Western policy towards Belarus: seed, monitor, analyse, alert.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (BELMON_DB).")]
+SeedDirOption = Annotated[
+    Path | None, typer.Option("--seed-dir", help="Reference texts (BELMON_SEED_DIR).")
+]
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _prefect_defaults() -> None:
+    """Give Prefect's temporary server time to start on slow machines (default is 20 s)."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@app.command()
+def seed(db: DbOption = None, seed_dir: SeedDirOption = None) -> None:
+    """Seed the warehouse from the reference documents (idempotent)."""
+    settings = load_settings(db=db, seed_dir=seed_dir)
+    _run_seed(str(settings.db), str(settings.seed_dir))
+
+
+def _run_seed(db_path: str, seed_dir: str) -> dict:
+    _prefect_defaults()
+    from flows.seed import seed_warehouse
+
+    summary = seed_warehouse(db_path=db_path, seed_dir=seed_dir)
+    out = console()
+    for warning in summary["warnings"]:
+        out.print(warning_text(warning))
+    out.print(
+        f"seeded {summary['documents_written']} of {summary['documents_found']} documents "
+        f"into {db_path}"
+    )
+    return summary
+
+
+def warning_text(message: str) -> Text:
+    return Text(f"warning: {message}", style="yellow")
+
+
+@app.command()
+def status(db: DbOption = None) -> None:
+    """Row counts per table, documents seeded and the last runs."""
+    from warehouse import db as warehouse_db
+    from warehouse import status as queries
+
+    settings = load_settings(db=db)
+    with warehouse_db.reader(settings.db, settings.lock_timeout) as conn:
+        counts = queries.table_counts(conn)
+        documents = queries.documents_overview(conn)
+        runs = queries.recent_runs(conn)
+    out = console()
+    out.print(table(f"warehouse {settings.db}", ["table", "rows"], list(counts.items())))
+    out.print(table("documents", ["id", "kind", "title", "published", "passages"], documents))
+    out.print(table("last runs", ["run", "flow", "started", "finished", "status"], runs))
+
+
+@app.command()
+def themes(db: DbOption = None) -> None:
+    """The recommendation themes with their counts of recommendations and passages."""
+    from warehouse import db as warehouse_db
+    from warehouse import status as queries
+
+    settings = load_settings(db=db)
+    with warehouse_db.reader(settings.db, settings.lock_timeout) as conn:
+        rows = queries.list_themes(conn)
+    console().print(table("themes", ["id", "label", "recommendations", "passages"], rows))
+
+
+@app.command("sql")
+def sql_command(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+    db: DbOption = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Run an ad hoc read-only query; the schema is documented in the README."""
+    import duckdb
+
+    from belmon.errors import QueryError
+    from warehouse import db as warehouse_db
+    from warehouse.status import run_query
+
+    settings = load_settings(db=db)
+    with warehouse_db.reader(settings.db, settings.lock_timeout) as conn:
+        try:
+            columns, rows = run_query(conn, query)
+        except duckdb.Error as exc:
+            raise QueryError(f"query failed: {str(exc).splitlines()[0]}") from exc
+    write_rows(columns, rows, fmt.value)
+
+
+@app.command()
+def run(
+    db: DbOption = None,
+    seed_dir: SeedDirOption = None,
+    seed_first: Annotated[bool, typer.Option("--seed", help="Seed before the cycle.")] = False,
+) -> None:
+    """Run the main job once: seed (with --seed) and print the warehouse summary."""
+    settings = load_settings(db=db, seed_dir=seed_dir)
+    if seed_first:
+        _run_seed(str(settings.db), str(settings.seed_dir))
+    status(db=settings.db)
+
+
+@app.command()
+def schema(
+    update: Annotated[
+        Path | None, typer.Option("--update", help="Rewrite the schema block of this file.")
+    ] = None,
+) -> None:
+    """Print the documented schema (tables, views, columns) as Markdown."""
+    from warehouse.schema_doc import replace_schema_block, schema_markdown
+
+    block = schema_markdown()
+    if update is None:
+        print(block)
+        return
+    update.write_text(replace_schema_block(update.read_text(encoding="utf-8"), block))
+    print(f"updated the schema reference in {update}")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except BelmonError as exc:
+        print(f"belmon: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("belmon: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Near-duplicate detection for syndicated copies: the same story under another headline.
+
+Each text gets a bottom-k sketch of its word 5-gram shingles (the k smallest 64-bit hashes).
+Two sketches estimate the Jaccard similarity of the shingle sets; an extra paragraph or a new
+headline leaves it high, a different story leaves it near zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from extractors.text import words
+
+SHINGLE = 5
+SKETCH_SIZE = 128
+DUPLICATE_JACCARD = 0.6
+
+
+def _hash(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+
+
+def sketch(text: str, size: int = SKETCH_SIZE) -> list[int]:
+    """Bottom-k sketch of the text's word shingles (empty for texts too short to compare)."""
+    tokens = words(text)
+    if len(tokens) < SHINGLE * 4:
+        return []
+    hashes = {_hash(" ".join(tokens[i : i + SHINGLE])) for i in range(len(tokens) - SHINGLE + 1)}
+    return sorted(hashes)[:size]
+
+
+def similarity(a: Sequence[int], b: Sequence[int], size: int = SKETCH_SIZE) -> float:
+    """Estimated Jaccard similarity of two bottom-k sketches."""
+    if not a or not b:
+        return 0.0
+    union_bottom = sorted(set(a) | set(b))[:size]
+    shared = set(a) & set(b)
+    return sum(1 for h in union_bottom if h in shared) / len(union_bottom)
+
+
+def find_original(
+    candidate: Sequence[int], known: Iterable[tuple[str, Sequence[int]]],
+    threshold: float = DUPLICATE_JACCARD,
+) -> tuple[str, float] | None:
+    """The most similar known document when it is similar enough to be the same story."""
+    best: tuple[str, float] | None = None
+    for doc_id, other in known:
+        score = similarity(candidate, other)
+        if score >= threshold and (best is None or score > best[1]):
+            best = (doc_id, score)
+    return best
