@@ -6,6 +6,7 @@ from typing import Any
 
 from belmon.catalog import Catalog, load_catalog
 from belmon.settings import Settings
+from extractors.fetch import FetchPolicy
 from extractors.themes import LexicalThemeClassifier, ThemeClassifier, ThemeSpec
 
 
@@ -33,3 +34,21 @@ def metric_rows(catalog: Catalog) -> list[dict[str, Any]]:
          "has_subject": m.has_subject}
         for m in catalog.metrics
     ]
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The fetcher's limits, from settings."""
+    return FetchPolicy(
+        user_agent=f"{settings.user_agent} (+{settings.contact_url})",
+        max_concurrency=settings.max_concurrency,
+        per_host=settings.per_host,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        total_timeout=settings.total_timeout,
+        max_bytes=settings.max_bytes,
+        max_redirects=settings.max_redirects,
+        retries=settings.retries,
+        backoff_base=settings.backoff_base,
+        backoff_max=settings.backoff_max,
+        allow_private_networks=settings.allow_private_networks,
+    )

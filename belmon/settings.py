@@ -40,6 +40,23 @@ class Settings(BaseSettings):
     classifier: Literal["lexical", "embeddings"] = "lexical"
     embedding_model: str = "all-MiniLM-L6-v2"
     theme_threshold: float = Field(0.0, ge=0, description="Extra floor on theme scores.")
+    # Monitoring
+    user_agent: str = "belmon/0.1"
+    contact_url: str = "https://github.com/belmon-project/belmon"
+    max_concurrency: int = Field(16, ge=1)
+    per_host: int = Field(2, ge=1)
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(20.0, gt=0)
+    total_timeout: float = Field(60.0, gt=0)
+    max_bytes: int = Field(5_000_000, ge=1024)
+    max_redirects: int = Field(5, ge=0)
+    retries: int = Field(3, ge=0)
+    backoff_base: float = Field(0.5, ge=0)
+    backoff_max: float = Field(30.0, ge=0)
+    allow_private_networks: bool = False
+    unhealthy_after: int = Field(5, ge=1, description="Failed runs before a feed is unhealthy.")
+    schedule_minutes: int = Field(30, ge=1)
+    dedup_window_days: int = Field(30, ge=1)
 
     @classmethod
     def settings_customise_sources(

@@ -50,3 +50,31 @@ def find_original(
         if score >= threshold and (best is None or score > best[1]):
             best = (doc_id, score)
     return best
+
+
+class SketchIndex:
+    """Finds near-duplicates among many sketches without comparing against every one:
+    documents are only compared when they share one of their smallest shingle hashes."""
+
+    PROBE = 32
+
+    def __init__(self, threshold: float = DUPLICATE_JACCARD) -> None:
+        self.threshold = threshold
+        self._sketches: dict[str, list[int]] = {}
+        self._postings: dict[int, list[str]] = {}
+
+    def add(self, doc_id: str, signature: list[int]) -> None:
+        if not signature:
+            return
+        self._sketches[doc_id] = signature
+        for value in signature[: self.PROBE]:
+            self._postings.setdefault(value, []).append(doc_id)
+
+    def best_match(self, signature: list[int]) -> tuple[str, float] | None:
+        """The most similar indexed document above the threshold, if any."""
+        if not signature:
+            return None
+        candidates = {d for v in signature[: self.PROBE] for d in self._postings.get(v, ())}
+        return find_original(
+            signature, ((d, self._sketches[d]) for d in sorted(candidates)), self.threshold
+        )

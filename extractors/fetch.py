@@ -158,17 +158,17 @@ def _seconds(value: float) -> str:
 
 def _address_problem(ip: IPAddress) -> str | None:
     """Name the kind of non-public address ``ip`` is, or None when it is safe to contact."""
-    embedded = [ip]
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded += [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    embedded: list[IPAddress] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):  # judge a wrapped IPv4 by its own kind first
+        embedded[:0] = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
     for candidate in embedded:
         for attribute, label in (
             ("is_unspecified", "an unspecified"),
             ("is_loopback", "a loopback"),
             ("is_link_local", "a link-local"),
             ("is_multicast", "a multicast"),
-            ("is_private", "a private"),
             ("is_reserved", "a reserved"),
+            ("is_private", "a private"),
         ):
             if getattr(candidate, attribute):
                 return f"{label} address"

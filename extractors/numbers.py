@@ -3,7 +3,8 @@
 ``find_quantities`` returns the levels a sentence states ("1,372", "about 20%", "between
 100,000 and 200,000") and leaves out numbers that are not levels: years, calendar dates,
 ordinals, ages, durations and sentence lengths, money, article and list numbers, phone
-numbers, and changes ("rose by 80 percent", "31 more", "from 1,100 to ...").
+numbers, changes ("rose by 80 percent", "31 more", "from 1,100 to ...") and subsets ("six of
+the detained"; a percentage "of the vote" is kept).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ _CHANGE_VERB = (
 )
 _CHANGE_BY = re.compile(rf"(?i:\b{_CHANGE_VERB}\b(?:\s+[\w'’]+){{0,3}}?\s+by)\s*$")
 _CHANGE_FROM = re.compile(rf"(?i:\b{_CHANGE_VERB}\b(?:\s+[\w'’]+){{0,3}}?\s+from)\s*$")
+_PARTITIVE = re.compile(r"(?i:\s+of\s+(?:the|them|those|these|whom|us|its|their)\b)")
 _ONE_IDIOM_AFTER = re.compile(r"(?i:\s+(?:of|another|by|or|after|day|time|side|way|hand)\b)")
 _ONE_IDIOM_BEFORE = re.compile(
     r"(?i:\b(?:no|any|every|each|the|this|that|which|some|someone|anyone|everyone)\s*$)"
@@ -246,6 +248,8 @@ def _is_level(text: str, masked: str, low: _Token, quantity: Quantity) -> bool:
         return False
     if _CHANGE_BY.search(before) or _CHANGE_FROM.search(before):
         return False
+    if quantity.unit is None and _PARTITIVE.match(text, quantity.end):
+        return False  # "six of the detained" is a subset, not a total
     if text[low.start : low.end].lower() == "one":
         return not (_ONE_IDIOM_AFTER.match(text, low.end) or _ONE_IDIOM_BEFORE.search(before))
     return True

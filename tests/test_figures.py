@@ -75,7 +75,7 @@ def test_metrics_file_is_well_formed(metrics):
          "detained", 7000, None, "nearly"),
         ("Two thousand detainees were crammed into the cells.",
          "detained", 2000, None, None),
-        ("In July alone, at least 170 people were convicted in political trials.",
+        ("In July alone, courts convicted at least 170 people on political charges.",
          "convicted", 170, None, "at least"),
         ("More than 19 thousand criminal cases have been opened against critics.",
          "criminal_cases", 19000, None, "more than"),
@@ -110,7 +110,7 @@ def test_counts(metrics, sentence, metric, value, value_high, qualifier):
     [
         ("The commission credited Lukashenka with 80.1% of the vote.",
          "vote_share", 80.1, None, None, "lukashenka"),
-        ("Lukashenko was declared the winner with nearly 80 per cent of the vote.",
+        ("Lukashenko claimed nearly 80 per cent of the vote for himself.",
          "vote_share", 80, None, "nearly", "lukashenka"),
         ("Tikhanovskaya would have taken roughly 60% of the votes in an honest count.",
          "vote_share", 60, None, "about", "tsikhanouskaya"),
@@ -135,13 +135,13 @@ def test_shares_with_subject(metrics, sentence, metric, value, value_high, quali
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Officially Lukashenka took 80 per cent of the vote and his rival Tsikhanouskaya "
+        ("Officially Lukashenka took 80 per cent of the vote and Tsikhanouskaya "
          "a mere 10 per cent.",
          [("vote_share", 80, "lukashenka"), ("vote_share", 10, "tsikhanouskaya")]),
         ("Lukashenka's rating stands at about 20% while the opposition enjoys more than 70% "
          "support.",
          [("approval_rating", 20, "lukashenka"), ("approval_rating", 70, "opposition")]),
-        ("His rating is about 20% for Lukashenka, compared with above 70% support for the "
+        ("Lukashenka's rating sits close to 20%, far behind the 70% approval enjoyed by the "
          "opposition.",
          [("approval_rating", 20, "lukashenka"), ("approval_rating", 70, "opposition")]),
     ],
@@ -182,7 +182,8 @@ def test_several_metrics_in_one_sentence(metrics):
         "A fine of $5,000 was imposed on each detained journalist.",
         "Babaryka received a 14-year sentence in 2021.",
         "Internet access was cut for 72 hours while police arrested students.",
-        "The real number of political prisoners may be two or three times higher.",
+        "Independent estimates put the true count of political prisoners at two or three "
+        "times that.",
         "Six of the detained were later charged.",
         "The COVID-19 crisis was ignored while political prisoners fell ill.",
     ],
@@ -198,12 +199,12 @@ def test_explicit_as_of_date(metrics):
 
 
 def test_month_as_of_date(metrics):
-    figure = only("In July alone, at least 170 people were convicted.", metrics)
+    figure = only("Judges convicted no fewer than 170 people in July alone.", metrics)
     assert (figure.as_of, figure.as_of_explicit) == (date(2024, 7, 31), True)
 
 
 def test_relative_as_of_date(metrics):
-    sentence = "By the end of last week, at least two people had been killed."
+    sentence = "By the end of last week the crackdown had killed at least two men."
     figure = only(sentence, metrics, date(2020, 8, 18))
     assert (figure.as_of, figure.as_of_explicit) == (date(2020, 8, 16), True)
 

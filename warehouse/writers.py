@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -36,14 +37,16 @@ def document_versions(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, s
     return {d: (h, v) for d, h, v in conn.execute(sql("document_versions")).fetchall()}
 
 
-def replace_documents(conn: duckdb.DuckDBPyConnection, analyses: Iterable[Any]) -> int:
+def replace_documents(
+    conn: duckdb.DuckDBPyConnection, analyses: Iterable[Any], own_transaction: bool = True
+) -> int:
     """Replace every row of the given documents in one transaction (a changed text never
     leaves stale passages behind, an interrupted write leaves the old version intact)."""
     analyses = list(analyses)
     if not analyses:
         return 0
     doc_ids = pa.table({"doc_id": [a.document["doc_id"] for a in analyses]})
-    with transaction(conn):
+    with transaction(conn) if own_transaction else nullcontext(conn):
         conn.register("batch_doc_ids", doc_ids)
         try:
             conn.execute(sql("delete_document_rows"))

@@ -1,0 +1,179 @@
+"""Glue for the monitoring flow: turns fetch results into candidates, articles and rows.
+
+Everything here is plain Python over extractors/; the flow decides when each step runs and
+warehouse/ does the SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from belmon.catalog import Catalog
+from belmon.feedlist import FeedSpec, FolderSpec
+from belmon.pipeline import build_classifier
+from belmon.settings import Settings
+from extractors.analysis import DocumentAnalysis, DocumentInput, analyse_document
+from extractors.cycle import (
+    FeedOutcome,
+    entry_row,
+    feed_state_row,
+    fetch_row,
+    link_syndicated,
+    outlet,
+)
+from extractors.feeds import parse_feed
+from extractors.fetch import FetchResult
+from extractors.ingest import (
+    Article,
+    Candidate,
+    build_article,
+    candidates_from_feed,
+    folder_document,
+    folder_files,
+    unique_candidates,
+)
+
+Row = dict[str, Any]
+
+
+@dataclass
+class CycleBatch:
+    """Everything a cycle computed, ready to be written in one transaction."""
+
+    analyses: list[DocumentAnalysis] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    folder_docs: list[DocumentInput] = field(default_factory=list)
+    duplicates: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_feed_result(feed: FeedSpec, result: FetchResult) -> FeedOutcome:
+    outcome = FeedOutcome(feed.name, feed.url, result)
+    if result.ok and result.body is not None:
+        outcome.parsed = parse_feed(result.body, result.headers, result.final_url)
+        outcome.candidates = candidates_from_feed(feed.name, outcome.parsed)
+    return outcome
+
+
+def unique_candidates_of(outcomes: Sequence[FeedOutcome]) -> list[Candidate]:
+    return unique_candidates([c for o in outcomes for c in o.candidates])
+
+
+def build_articles(fetched: Sequence[tuple[Candidate, FetchResult | None]]) -> list[Article]:
+    articles = []
+    for candidate, result in fetched:
+        body = result.body if result is not None and result.ok else None
+        problem = result.reason if result is not None and not result.ok else None
+        article = build_article(
+            candidate, body, result.final_url if result else None,
+            result.content_type if result else None, problem,
+        )
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def folder_candidates(folders: Sequence[FolderSpec]) -> tuple[list[DocumentInput], list[str]]:
+    """Documents of every folder source, and problems with unreadable folders or files."""
+    docs, problems = [], []
+    for folder in folders:
+        if not folder.path.is_dir():
+            problems.append(f"folder {folder.name}: {folder.path} is not a directory")
+            continue
+        for path in folder_files(folder.path):
+            try:
+                doc = folder_document(path, folder.name)
+            except OSError as exc:
+                problems.append(f"folder {folder.name}: cannot read {path.name}: {exc.strerror}")
+                continue
+            if doc is not None:
+                docs.append(doc)
+    return docs, problems
+
+
+def analyse_batch(
+    settings: Settings, catalog: Catalog, articles: list[Article],
+    folder_docs: list[DocumentInput], sketches: Sequence[tuple[str, Sequence[int]]],
+) -> CycleBatch:
+    """Analyse articles and folder documents, linking syndicated copies to their original."""
+    classifier = build_classifier(settings, catalog)
+    now = datetime.now()
+    batch = CycleBatch(articles=articles, folder_docs=folder_docs)
+    links = link_syndicated(articles, sketches)
+    for article in articles:
+        analysis = analyse_document(article.document, classifier, catalog.metrics, now)
+        signature, original, similarity = links[article.document.doc_id]
+        analysis.document.update({
+            "canonical_url": article.candidate.canonical, "site_name": outlet(article),
+            "feed_name": article.candidate.feed_name, "duplicate_of": original,
+            "similarity_to_original": similarity, "fallback": article.fallback,
+            "sketch": signature,
+        })
+        batch.duplicates += original is not None
+        batch.analyses.append(analysis)
+    for doc in folder_docs:
+        analysis = analyse_document(doc, classifier, catalog.metrics, now)
+        analysis.document.update({"feed_name": doc.source_id, "site_name": doc.source_id})
+        batch.analyses.append(analysis)
+    return batch
+
+
+def _article_fetch_rows(run_id: str, fetched: Sequence, articles: Sequence[Article]) -> list[Row]:
+    fallback = {a.document.doc_id: a.fallback for a in articles if a.fallback}
+    rows = []
+    for candidate, result in fetched:
+        if result is None:
+            continue
+        reason = fallback.get(candidate.doc_id)
+        outcome = "fallback" if reason and result.ok else None
+        rows.append(fetch_row(run_id, result, "article", outcome, reason or result.reason))
+    return rows
+
+
+def cycle_tables(run_id: str, batch: CycleBatch, outcomes: Sequence[FeedOutcome],
+                 fetched: Sequence, states: dict[str, Row]) -> dict[str, list[Row]]:
+    """Rows per named insert query for the cycle's one write transaction."""
+    now = datetime.now()
+    feed_fetches = [
+        fetch_row(run_id, o.result, "feed", o.status, o.problem) for o in outcomes
+    ]
+    stored = {a.document.doc_id for a in batch.articles}
+    return {
+        "upsert_feeds": [feed_state_row(o, states.get(o.name), now) for o in outcomes],
+        "insert_fetches": feed_fetches + _article_fetch_rows(run_id, fetched, batch.articles),
+        "insert_entries": [entry_row(c, run_id, now) for c, _ in fetched if c.doc_id in stored],
+        "upsert_raw_pages": [
+            {"doc_id": a.document.doc_id, "url": a.final_url, "content_type": a.content_type,
+             "fetched_at": now, "body_gzip": a.raw_gzip}
+            for a in batch.articles if a.raw_gzip is not None and a.final_url
+        ],
+    }
+
+
+def cycle_counts(batch: CycleBatch, outcomes: Sequence[FeedOutcome], fetched: Sequence
+                 ) -> dict[str, Any]:
+    statuses = [o.status for o in outcomes]
+    failed = [f"{o.name}: {o.problem}" for o in outcomes if o.status == "failed"]
+    lost = len(fetched) - len(batch.articles)
+    return {
+        "feeds_ok": statuses.count("ok"),
+        "feeds_not_modified": statuses.count("not_modified"),
+        "feeds_failed": statuses.count("failed"),
+        "entries_seen": sum(len(o.candidates) for o in outcomes),
+        "new_articles": len(batch.articles),
+        "folder_documents": len(batch.folder_docs),
+        "duplicates": batch.duplicates,
+        "fallbacks": sum(1 for a in batch.articles if a.fallback),
+        "articles_without_text": lost,
+        "errors": failed + batch.problems,
+    }
+
+
+def summary_markdown(counts: dict[str, Any]) -> str:
+    lines = ["# Monitoring cycle", "", "| count | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in counts.items() if not isinstance(v, list)]
+    lines += ["", "## Problems"] + [f"- {e}" for e in counts["errors"]] if counts["errors"] else []
+    return "\n".join(lines)
