@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import os
+import gc
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
-from rich.text import Text
 
+from belmon.cli_analysis import register as register_analysis_commands
+from belmon.cli_monitor import register as register_monitor_commands
+from belmon.cli_seed import run_seed
 from belmon.errors import BelmonError
 from belmon.output import console, table, write_rows
 from belmon.settings import load_settings
@@ -34,36 +37,11 @@ class Format(StrEnum):
     json = "json"
 
 
-def _prefect_defaults() -> None:
-    """Give Prefect's temporary server time to start on slow machines (default is 20 s)."""
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-
 @app.command()
 def seed(db: DbOption = None, seed_dir: SeedDirOption = None) -> None:
     """Seed the warehouse from the reference documents (idempotent)."""
     settings = load_settings(db=db, seed_dir=seed_dir)
-    _run_seed(str(settings.db), str(settings.seed_dir))
-
-
-def _run_seed(db_path: str, seed_dir: str) -> dict:
-    _prefect_defaults()
-    from flows.seed import seed_warehouse
-
-    summary = seed_warehouse(db_path=db_path, seed_dir=seed_dir)
-    out = console()
-    for warning in summary["warnings"]:
-        out.print(warning_text(warning))
-    out.print(
-        f"seeded {summary['documents_written']} of {summary['documents_found']} documents "
-        f"into {db_path}"
-    )
-    return summary
-
-
-def warning_text(message: str) -> Text:
-    return Text(f"warning: {message}", style="yellow")
+    run_seed(str(settings.db), str(settings.seed_dir))
 
 
 @app.command()
@@ -118,19 +96,6 @@ def sql_command(
 
 
 @app.command()
-def run(
-    db: DbOption = None,
-    seed_dir: SeedDirOption = None,
-    seed_first: Annotated[bool, typer.Option("--seed", help="Seed before the cycle.")] = False,
-) -> None:
-    """Run the main job once: seed (with --seed) and print the warehouse summary."""
-    settings = load_settings(db=db, seed_dir=seed_dir)
-    if seed_first:
-        _run_seed(str(settings.db), str(settings.seed_dir))
-    status(db=settings.db)
-
-
-@app.command()
 def schema(
     update: Annotated[
         Path | None, typer.Option("--update", help="Rewrite the schema block of this file.")
@@ -147,16 +112,30 @@ def schema(
     print(f"updated the schema reference in {update}")
 
 
+register_monitor_commands(app)
+register_analysis_commands(app)
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
     try:
-        app()
+        app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        print("belmon: aborted", file=sys.stderr)
+        sys.exit(130)
     except BelmonError as exc:
         print(f"belmon: error: {exc}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("belmon: interrupted", file=sys.stderr)
         sys.exit(130)
+    finally:
+        gc.collect()  # free DuckDB objects held in reference cycles before the interpreter exits
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from extractors.cycle import (
     link_syndicated,
     outlet,
 )
+from extractors.dedup import sketch
 from extractors.feeds import parse_feed
 from extractors.fetch import FetchResult
 from extractors.ingest import (
@@ -161,6 +162,7 @@ def cycle_counts(batch: CycleBatch, outcomes: Sequence[FeedOutcome], fetched: Se
     return {
         "feeds_ok": statuses.count("ok"),
         "feeds_not_modified": statuses.count("not_modified"),
+        "feeds_empty": statuses.count("empty"),
         "feeds_failed": statuses.count("failed"),
         "entries_seen": sum(len(o.candidates) for o in outcomes),
         "new_articles": len(batch.articles),
@@ -177,3 +179,33 @@ def summary_markdown(counts: dict[str, Any]) -> str:
     lines += [f"| {k} | {v} |" for k, v in counts.items() if not isinstance(v, list)]
     lines += ["", "## Problems"] + [f"- {e}" for e in counts["errors"]] if counts["errors"] else []
     return "\n".join(lines)
+
+
+def reanalyse_pages(settings: Settings, catalog: Catalog, pages: Sequence[Row]
+                    ) -> list[DocumentAnalysis]:
+    """Re-extract stored pages and re-analyse them, keeping their identity and syndication."""
+    import gzip
+
+    classifier = build_classifier(settings, catalog)
+    now = datetime.now()
+    analyses = []
+    for page in pages:
+        candidate = Candidate(
+            feed_name=page["feed_name"] or page["source_id"] or "", entry_key=page["doc_id"],
+            doc_id=page["doc_id"], guid=None, url=page["entry_url"] or page["url"],
+            canonical=page["canonical_url"], title=page["title"], summary=None,
+            published=page["published"], published_raw=None, date_problem=None,
+        )
+        body = gzip.decompress(page["body_gzip"])
+        article = build_article(candidate, body, page["url"], page["content_type"], None)
+        if article is None:
+            continue
+        analysis = analyse_document(article.document, classifier, catalog.metrics, now)
+        analysis.document.update({
+            "canonical_url": page["canonical_url"], "site_name": outlet(article),
+            "feed_name": candidate.feed_name, "duplicate_of": page["duplicate_of"],
+            "similarity_to_original": page["similarity_to_original"],
+            "fallback": article.fallback, "sketch": sketch(article.document.text),
+        })
+        analyses.append(analysis)
+    return analyses

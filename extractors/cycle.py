@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from extractors.dedup import SketchIndex, sketch
-from extractors.feeds import ParsedFeed
+from extractors.feeds import EMPTY_FEED, ParsedFeed
 from extractors.fetch import FetchResult
 from extractors.ingest import Article, Candidate
 
@@ -32,8 +32,8 @@ class FeedOutcome:
             return "not_modified"
         if self.result.outcome == "failed" or self.parsed is None:
             return "failed"
-        if not self.parsed.entries and self.parsed.problem:
-            return "failed"
+        if not self.parsed.entries:
+            return "empty" if self.parsed.problem == EMPTY_FEED else "failed"
         return "ok"
 
     @property
@@ -58,7 +58,7 @@ def feed_state_row(outcome: FeedOutcome, previous: Row | None, now: datetime) ->
     previous = previous or {}
     status = outcome.status
     headers = outcome.result.headers
-    fresh = outcome.result.outcome == "ok"
+    fresh = status in ("ok", "empty")  # a page that failed to parse must be fetched in full again
     return {
         "name": outcome.name, "url": outcome.url,
         "etag": headers.get("etag") if fresh else previous.get("etag"),
@@ -86,7 +86,7 @@ def outlet(article: Article) -> str | None:
     if article.site_name:
         return article.site_name
     url = article.final_url or article.candidate.url
-    return urlsplit(url).netloc.removeprefix("www.") if url else None
+    return urlsplit(url).netloc.removeprefix("www.") if url else article.candidate.feed_name
 
 
 def link_syndicated(

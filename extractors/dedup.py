@@ -18,7 +18,8 @@ DUPLICATE_JACCARD = 0.6
 
 
 def _hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+    digest = hashlib.blake2b(shingle.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1  # 63 bits: fits signed 64-bit columns
 
 
 def sketch(text: str, size: int = SKETCH_SIZE) -> list[int]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import feedparser
 
-FEED_CONTENT_HINTS = ("xml", "rss", "atom", "rdf", "json")
+EMPTY_FEED = "feed has no entries"
 
 
 @dataclass(frozen=True)
@@ -92,5 +92,5 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
         error = parsed.get("bozo_exception")
         result.problem = f"ill-formed feed: {type(error).__name__}: {str(error)[:200]}"
     if not result.entries:
-        result.problem = result.problem or "feed has no entries"
+        result.problem = result.problem or EMPTY_FEED
     return result

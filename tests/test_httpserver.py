@@ -217,9 +217,7 @@ def test_gzip(server: LocalServer, client: httpx.Client) -> None:
 
 
 def test_fail_times_then_success(server: LocalServer, client: httpx.Client) -> None:
-    url = server.route(
-        "/flaky", Route(body=b"fine", fail_times=2, headers={"Retry-After": "1"})
-    )
+    url = server.route("/flaky", Route(body=b"fine", fail_times=2, headers={"Retry-After": "1"}))
     first = client.get(url)
     assert first.status_code == 503
     assert first.headers["Retry-After"] == "1"
@@ -291,3 +289,62 @@ def test_concurrent_requests_are_counted(server: LocalServer) -> None:
     assert codes == [200] * 8
     assert server.hits("/busy") == 8
     assert time.monotonic() - started < 1.5  # served in parallel
+
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+
+
+def test_fixture_site_feeds_have_the_documented_properties(server: LocalServer) -> None:
+    import feedparser
+
+    server.mount_directory(SITE, replacements={"{base}": server.base_url})
+
+    def parse(name: str) -> feedparser.FeedParserDict:
+        response = httpx.get(server.url(f"/feeds/{name}"), timeout=5)
+        assert response.status_code == 200
+        return feedparser.parse(response.content)
+
+    news, watch = parse("belarus-news.rss"), parse("policy-watch.atom")
+    assert not news.bozo and not watch.bozo
+    assert all("{base}" not in (e.get("link") or "") for e in news.entries + watch.entries)
+    assert sum(1 for e in news.entries if not e.get("link")) == 1
+    assert sum(1 for e in news.entries if not e.get("published_parsed")) == 1
+    shared = {e.id for e in news.entries} & {e.id for e in watch.entries}
+    assert shared == {"tag:belarus-weekly-monitor,2025-10-02:viasna-1187"}
+    links = {e.link for e in news.entries + watch.entries if e.get("link")}
+    for link in links:
+        assert httpx.get(link, timeout=5).status_code == 200, link
+    assert server.url("/articles/empty-page.html") in links
+    assert server.url("/articles/us-brokered-prisoner-releases-syndicated.html") in links
+
+    ill = parse("illformed.rss")
+    assert ill.bozo == 1 and len(ill.entries) >= 1
+    assert parse("empty.rss").entries == []
+    assert not parse("empty.rss").bozo
+    assert parse("not-a-feed.html").entries == []
+
+    cp1251 = httpx.get(server.url("/feeds/windows-1251.rss"), timeout=5)
+    assert "charset" not in cp1251.headers["Content-Type"]
+    parsed = feedparser.parse(cp1251.content)
+    assert parsed.encoding.lower() in ("windows-1251", "cp1251")
+    assert any("палітвязняў" in e.title for e in parsed.entries)
+
+
+def test_fixture_articles_are_complete_pages() -> None:
+    pages = sorted((SITE / "articles").glob("*.html"))
+    assert len(pages) >= 8
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert 3_000 <= len(page.read_bytes()) <= 12_000, page.name
+        for marker in (
+            '<html lang="en">',
+            "<title>",
+            'name="author"',
+            'property="article:published_time" content="2025-10-',
+            'property="og:site_name"',
+            "<nav",
+            "<footer",
+        ):
+            assert marker in text, (page.name, marker)
+    viasna = (SITE / "articles" / "viasna-political-prisoners-count.html").read_text("utf-8")
+    assert "1,187 political prisoners as of 1 October 2025" in viasna

@@ -60,7 +60,7 @@ def migrations() -> list[tuple[int, str, str]]:
 def migrate(conn: duckdb.DuckDBPyConnection) -> int:
     """Apply every migration newer than the recorded schema version; return the version."""
     conn.execute(sql("create_schema_version"))
-    current = conn.execute(sql("current_version")).fetchone()[0]
+    current = conn.execute(sql("current_version")).fetchall()[0][0]
     for number, name, script in migrations():
         if number <= current:
             continue

@@ -16,7 +16,7 @@ COUNTED_TABLES = (
 
 def table_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Exact row count of every warehouse table."""
-    return {name: conn.execute(sql(f"count_{name}")).fetchone()[0] for name in COUNTED_TABLES}
+    return {name: conn.execute(sql(f"count_{name}")).fetchall()[0][0] for name in COUNTED_TABLES}
 
 
 def documents_overview(conn: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:

@@ -129,13 +129,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if failing:
             reason = _reason(route.fail_status)
             body = f"{route.fail_status} {reason}\n".encode()
-            self._respond(route.fail_status, {**extra, "Content-Type": "text/plain"}, body,
-                          send_body)
+            self._respond(
+                route.fail_status, {**extra, "Content-Type": "text/plain"}, body, send_body
+            )
             return
         if route.redirect_to is not None:
             status = 302 if route.status == 200 else route.status
-            self._respond(status, {**route.headers, "Location": route.redirect_to}, b"",
-                          send_body)
+            self._respond(status, {**route.headers, "Location": route.redirect_to}, b"", send_body)
             return
         validators: dict[str, str] = {}
         if route.etag is not None:
@@ -254,8 +254,10 @@ class LocalServer:
         host, port = self._httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}"
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"LocalServer:{port}", daemon=True,
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"LocalServer:{port}",
+            daemon=True,
         )
         self._thread.start()
 
