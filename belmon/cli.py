@@ -49,16 +49,23 @@ def status(db: DbOption = None) -> None:
     """Row counts per table, documents seeded and the last runs."""
     from warehouse import db as warehouse_db
     from warehouse import status as queries
+    from warehouse.monitor import feed_health
 
     settings = load_settings(db=db)
     with warehouse_db.reader(settings.db, settings.lock_timeout) as conn:
         counts = queries.table_counts(conn)
         documents = queries.documents_overview(conn)
         runs = queries.recent_runs(conn)
+        feeds = feed_health(conn, settings.unhealthy_after)
     out = console()
     out.print(table(f"warehouse {settings.db}", ["table", "rows"], list(counts.items())))
-    out.print(table("documents", ["id", "kind", "title", "published", "passages"], documents))
+    references = [d for d in documents if d[1] == "reference"]
+    out.print(table("reference documents", ["id", "kind", "title", "published", "passages"],
+                    references))
     out.print(table("last runs", ["run", "flow", "started", "finished", "status"], runs))
+    if feeds:
+        rows = [(n, "UNHEALTHY" if bad else s, fails, err) for n, _, s, fails, bad, err, _ in feeds]
+        out.print(table("feeds", ["feed", "status", "failures in a row", "last problem"], rows))
 
 
 @app.command()
