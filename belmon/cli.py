@@ -11,6 +11,7 @@ from typing import Annotated
 import click
 import typer
 
+from belmon.cli_alerts import register as register_alert_commands
 from belmon.cli_analysis import register as register_analysis_commands
 from belmon.cli_monitor import register as register_monitor_commands
 from belmon.cli_seed import run_seed
@@ -120,6 +121,7 @@ def schema(
 
 
 register_monitor_commands(app)
+register_alert_commands(app)
 register_analysis_commands(app)
 
 

@@ -41,10 +41,15 @@ def prefect_defaults() -> None:
 def print_cycle(counts: dict[str, Any]) -> None:
     """The summary table of one monitoring cycle, then one line per problem."""
     out = console()
-    rows = [(k, v) for k, v in counts.items() if not isinstance(v, list) and k != "run_id"]
+    rows = [(k, v) for k, v in counts.items()
+            if not isinstance(v, list | dict) and k != "run_id"]
     out.print(table(f"monitoring cycle {counts.get('run_id', '')}", ["count", "value"], rows))
     for problem in counts.get("errors", []):
-        out.print(Text(f"problem: {problem}", style="yellow"))
+        out.print(Text(f"problem: {problem}", style="yellow"), soft_wrap=True)
+    stages = counts.get("stage_seconds", {})
+    if stages:
+        out.print("seconds per stage: " + ", ".join(f"{k} {v}" for k, v in stages.items()),
+                  soft_wrap=True)
     if counts.get("feeds_failed"):
         out.print(Text(f"{counts['feeds_failed']} feed(s) failed; see `belmon status`.",
                        style="yellow"))
@@ -179,4 +184,36 @@ def register(app: typer.Typer) -> None:
     app.command()(run)
     app.command()(serve)
     app.command()(reprocess)
+    app.command()(demo)
     app.add_typer(feeds_app, name="feeds")
+
+
+def demo(
+    seed_dir: SeedDirOption = None,
+    workdir: Annotated[Path, typer.Option(help="Where the demo warehouse goes.")] = Path(
+        "data/demo"),
+) -> None:
+    """Seed, run one cycle over a local demo site, and show the alerts a local webhook got."""
+    from belmon.cli_seed import run_seed
+    from belmon.demo import demo_site, feeds_toml
+
+    settings = load_settings(seed_dir=seed_dir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / "demo.duckdb"
+    db_path.unlink(missing_ok=True)
+    with demo_site() as (base, inbox_url, received):
+        feeds_path = workdir / "feeds.toml"
+        feeds_path.write_text(feeds_toml(base), encoding="utf-8")
+        os.environ.update(BELMON_ALLOW_PRIVATE_NETWORKS="true", BELMON_APPRISE_URLS=inbox_url)
+        os.environ.pop("BELMON_APPRISE_CONFIG", None)
+        if settings.seed_dir.is_dir():
+            run_seed(str(db_path), str(settings.seed_dir))
+        prefect_defaults()
+        from flows.monitor import monitor_feeds
+
+        print_cycle(monitor_feeds(db_path=str(db_path), feeds_path=str(feeds_path)))
+        out = console()
+        out.print(f"\nthe local webhook received {len(received)} alert(s); the first one:\n")
+        if received:
+            out.print(Text(received[0].get("title", "")), style="bold")
+            out.print(Text(received[0].get("message", "")))

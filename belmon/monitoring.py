@@ -36,6 +36,7 @@ from extractors.ingest import (
     folder_files,
     unique_candidates,
 )
+from extractors.themes import prototypes_from_rows
 
 Row = dict[str, Any]
 
@@ -49,6 +50,9 @@ class CycleBatch:
     folder_docs: list[DocumentInput] = field(default_factory=list)
     duplicates: int = 0
     problems: list[str] = field(default_factory=list)
+    alerts: list[Row] = field(default_factory=list)
+    alert_items: list[Row] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def parse_feed_result(feed: FeedSpec, result: FetchResult) -> FeedOutcome:
@@ -98,9 +102,11 @@ def folder_candidates(folders: Sequence[FolderSpec]) -> tuple[list[DocumentInput
 def analyse_batch(
     settings: Settings, catalog: Catalog, articles: list[Article],
     folder_docs: list[DocumentInput], sketches: Sequence[tuple[str, Sequence[int]]],
+    prototypes: Sequence[tuple[str, str, list[str]]] = (),
 ) -> CycleBatch:
-    """Analyse articles and folder documents, linking syndicated copies to their original."""
-    classifier = build_classifier(settings, catalog)
+    """Analyse articles and folder documents, linking syndicated copies to their original;
+    theme prototypes come from the seeded reference documents."""
+    classifier = build_classifier(settings, catalog, prototypes_from_rows(prototypes) or None)
     now = datetime.now()
     batch = CycleBatch(articles=articles, folder_docs=folder_docs)
     links = link_syndicated(articles, sketches)
@@ -151,6 +157,8 @@ def cycle_tables(run_id: str, batch: CycleBatch, outcomes: Sequence[FeedOutcome]
              "fetched_at": now, "body_gzip": a.raw_gzip}
             for a in batch.articles if a.raw_gzip is not None and a.final_url
         ],
+        "insert_alerts": batch.alerts,
+        "insert_alert_items": batch.alert_items,
     }
 
 
@@ -170,13 +178,16 @@ def cycle_counts(batch: CycleBatch, outcomes: Sequence[FeedOutcome], fetched: Se
         "duplicates": batch.duplicates,
         "fallbacks": sum(1 for a in batch.articles if a.fallback),
         "articles_without_text": lost,
+        "new_figures": sum(1 for a in batch.analyses for f in a.figures if f.get("is_new")),
+        "new_claims": sum(1 for a in batch.analyses for c in a.claims if c.get("novel")),
+        "alerts_created": len(batch.alerts),
         "errors": failed + batch.problems,
     }
 
 
 def summary_markdown(counts: dict[str, Any]) -> str:
     lines = ["# Monitoring cycle", "", "| count | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in counts.items() if not isinstance(v, list)]
+    lines += [f"| {k} | {v} |" for k, v in counts.items() if not isinstance(v, list | dict)]
     lines += ["", "## Problems"] + [f"- {e}" for e in counts["errors"]] if counts["errors"] else []
     return "\n".join(lines)
 
@@ -209,3 +220,22 @@ def reanalyse_pages(settings: Settings, catalog: Catalog, pages: Sequence[Row]
         })
         analyses.append(analysis)
     return analyses
+
+
+def judge_and_plan(settings: Settings, catalog: Catalog, batch: CycleBatch,
+                   known_figures: list[Row], known_claims: list[tuple[str, str]],
+                   unannounced: Any) -> None:
+    """Decide which figures and claims are news and plan the alerts for them."""
+    from belmon.alerts.evaluate import Thresholds, figure_lookup, plan_alerts
+    from belmon.alerts.novelty import judge_batch
+
+    nearest = judge_batch(batch.analyses, known_figures, known_claims, catalog.aliases)
+    if settings.alert_mode != "per_article":
+        return
+    labels = {m.id: m.label for m in catalog.metrics}
+    limits = Thresholds(settings.alert_min_theme_score, settings.alert_min_novelty,
+                        settings.alert_max_chars)
+    planned = plan_alerts(batch.analyses, labels, figure_lookup(known_figures, batch.analyses),
+                          limits, unannounced, datetime.now(), nearest)
+    batch.alerts = [p.alert for p in planned]
+    batch.alert_items = [item for p in planned for item in p.items]

@@ -2,22 +2,93 @@
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from belmon.catalog import Catalog, load_catalog
+from belmon.errors import ConfigError
 from belmon.settings import Settings
 from extractors.fetch import FetchPolicy
-from extractors.themes import LexicalThemeClassifier, ThemeClassifier, ThemeSpec
+from extractors.themes import (
+    LexicalThemeClassifier,
+    Prototype,
+    ThemeClassifier,
+    ThemeModel,
+    ThemeSpec,
+    theme_model_from_toml,
+    with_model,
+)
+
+LEXICON_FILE = "theme_lexicon.toml"
+THRESHOLDS_FILE = "theme_thresholds.toml"
 
 
 def catalog_for(settings: Settings) -> Catalog:
     return load_catalog(settings.catalog_dir)
 
 
-def build_classifier(settings: Settings, catalog: Catalog) -> ThemeClassifier:
-    """The theme classifier chosen in settings."""
-    specs = [ThemeSpec(t.id, t.key_phrases, t.negative_phrases) for t in catalog.themes]
-    return LexicalThemeClassifier(specs, catalog.aliases)
+def load_theme_model(folder: Path, backend: str = "lexical") -> ThemeModel:
+    """The lexicon and the learned thresholds of one backend; missing files mean defaults."""
+    lexicon = _read_optional_toml(folder / LEXICON_FILE)
+    learned = _read_optional_toml(folder / THRESHOLDS_FILE).get(backend, {})
+    try:
+        return theme_model_from_toml(lexicon, learned)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"malformed theme model in {folder}: {exc!r}") from exc
+
+
+def _read_optional_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def theme_specs(catalog: Catalog, model: ThemeModel) -> list[ThemeSpec]:
+    """The catalogue's themes with the backend's cues and thresholds."""
+    specs = [
+        ThemeSpec(t.id, t.key_phrases, t.negative_phrases, t.description)
+        for t in catalog.themes
+    ]
+    return with_model(specs, model)
+
+
+def build_classifier(
+    settings: Settings,
+    catalog: Catalog,
+    prototypes: Mapping[str, Sequence[Prototype | str]] | None = None,
+) -> ThemeClassifier:
+    """The theme classifier chosen in settings; prototypes come from the warehouse when given.
+
+    Without prototypes (an empty warehouse) the themes' own words in themes.toml and the
+    lexicon are all the classifier knows.
+    """
+    model = load_theme_model(settings.catalog_dir, settings.classifier)
+    specs = theme_specs(catalog, model)
+    if settings.classifier == "embeddings":
+        from extractors.themes_embeddings import EmbeddingThemeClassifier
+
+        return EmbeddingThemeClassifier(
+            specs, catalog.aliases, embedding_model_path(settings.embedding_model),
+            threshold=settings.theme_threshold, prototypes=prototypes,
+            global_negatives=model.global_negatives,
+        )
+    return LexicalThemeClassifier(
+        specs, catalog.aliases, settings.theme_threshold, prototypes,
+        model.global_negatives, model.weights,
+    )
+
+
+def embedding_model_path(name: str) -> str:
+    """A local model directory: the path given, else the one the gt-* package ships."""
+    from extractors.themes_embeddings import locate_model
+
+    return locate_model(name)
 
 
 def theme_rows(catalog: Catalog) -> list[dict[str, Any]]:

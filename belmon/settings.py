@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     unhealthy_after: int = Field(5, ge=1, description="Failed runs before a feed is unhealthy.")
     schedule_minutes: int = Field(30, ge=1)
     dedup_window_days: int = Field(30, ge=1)
+    # Alerts
+    apprise_config: Path | None = Field(None, description="apprise YAML or text config file.")
+    apprise_urls: SecretStr | None = Field(None, description="apprise URLs, space/comma separated.")
+    alert_mode: Literal["per_article", "digest"] = "per_article"
+    alert_min_theme_score: float = Field(0.5, ge=0, le=1)
+    alert_min_novelty: float = Field(0.3, ge=0, le=1, description="1 - similarity to nearest.")
+    alert_retry_base_seconds: float = Field(60.0, ge=0)
+    alert_retry_max_seconds: float = Field(6 * 3600.0, ge=0)
+    alert_max_chars: int = Field(3500, ge=500, description="Body limit before truncation.")
 
     @classmethod
     def settings_customise_sources(

@@ -12,13 +12,14 @@ from datetime import date
 from typing import Any
 
 from extractors.claims import claim_fingerprint, is_claim
+from extractors.figure_news import mark_representative
 from extractors.figures import MetricSpec, extract_figures
 from extractors.recommendations import PRESCRIPTIVE, find_recommendations
 from extractors.segment import Passage, SectionRule, segment
 from extractors.text import split_sentences
 from extractors.themes import ThemeClassifier, ThemeScore
 
-ANALYSIS_VERSION = "2026.11.1"
+ANALYSIS_VERSION = "2026.11.2"
 
 Row = dict[str, Any]
 
@@ -95,6 +96,7 @@ def analyse_document(
                 PRESCRIPTIVE.search(passage.text)
             )
     _theme_recommendations(result, classifier)
+    mark_representative(result.figures)
     return result
 
 

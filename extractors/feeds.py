@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -55,11 +56,22 @@ def _text(value: Any, limit: int = 20_000) -> str | None:
     return value[:limit] or None
 
 
-def _entry(entry: Any) -> FeedEntry:
+def _absolute(link: str | None, base: str) -> str | None:
+    """feedparser resolves links only against xml:base or Content-Location; a bare "/news/1"
+    must become a URL of the feed's own site, not an unfetchable identity shared across feeds."""
+    if not link or not base:
+        return link
+    try:
+        return urljoin(base, link)[:2000]
+    except ValueError:  # e.g. a malformed IPv6 host in the link: keep it as the feed gave it
+        return link
+
+
+def _entry(entry: Any, base: str = "") -> FeedEntry:
     published, raw = _entry_date(entry)
     return FeedEntry(
         guid=_text(entry.get("id"), 2000),
-        link=_text(entry.get("link"), 2000),
+        link=_absolute(_text(entry.get("link"), 2000), base),
         title=_text(entry.get("title"), 1000),
         summary=_text(entry.get("summary")),
         published=published,
@@ -87,7 +99,7 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
     except Exception as exc:  # feedparser is robust, but a feed is untrusted input
         return ParsedFeed(None, problem=f"feed parser error: {type(exc).__name__}: {exc}")
     result = ParsedFeed(_text(parsed.feed.get("title"), 500))
-    result.entries = [_entry(e) for e in parsed.entries]
+    result.entries = [_entry(e, url) for e in parsed.entries]
     if parsed.get("bozo"):
         error = parsed.get("bozo_exception")
         result.problem = f"ill-formed feed: {type(error).__name__}: {str(error)[:200]}"

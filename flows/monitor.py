@@ -4,7 +4,10 @@ costs ~10 ms, more than extracting a small page."""
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +16,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from belmon import monitoring
+from belmon.alerts import outbox
 from belmon.feedlist import load_feed_list
 from belmon.pipeline import catalog_for, fetch_policy
 from belmon.progress import progress
@@ -20,6 +24,8 @@ from belmon.settings import Settings, load_settings
 from extractors.cycle import FeedOutcome
 from extractors.fetch import FetchRequest, fetch_all_sync
 from extractors.ingest import Article, Candidate
+from warehouse import alerts as alert_store
+from warehouse import analysis as analysis_store
 from warehouse import db, writers
 from warehouse import monitor as store
 
@@ -29,7 +35,8 @@ def read_state(settings: Settings, run_id: str) -> dict[str, Any]:
     since = datetime.now() - timedelta(days=settings.dedup_window_days)
     with db.writer(settings.db, settings.lock_timeout) as conn:
         writers.start_run(conn, run_id, "monitor-feeds")
-        return {"feeds": store.feed_states(conn), "sketches": store.recent_sketches(conn, since)}
+        return {"feeds": store.feed_states(conn), "sketches": store.recent_sketches(conn, since),
+                "prototypes": analysis_store.prototype_rows(conn)}
 
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE)
@@ -68,13 +75,39 @@ def fetch_articles(settings: Settings, candidates: list[Candidate]) -> list:
 
 
 @task(name="extract-and-analyse", cache_policy=NO_CACHE)
-def extract_and_analyse(settings: Settings, fetched: list, sketches: list, folder_docs: list,
+def extract_and_analyse(settings: Settings, fetched: list, state: dict, folder_docs: list,
                         problems: list[str]) -> monitoring.CycleBatch:
     catalog = catalog_for(settings)
+    started = time.perf_counter()
     articles: list[Article] = monitoring.build_articles(fetched)
-    batch = monitoring.analyse_batch(settings, catalog, articles, folder_docs, sketches)
+    extracted = time.perf_counter()
+    batch = monitoring.analyse_batch(settings, catalog, articles, folder_docs, state["sketches"],
+                                     state["prototypes"])
     batch.problems.extend(problems)
+    batch.timings = {"extraction": extracted - started,
+                     "analysis": time.perf_counter() - extracted}
     return batch
+
+
+@task(name="judge-novelty", cache_policy=NO_CACHE)
+def judge_novelty(settings: Settings, batch: monitoring.CycleBatch) -> monitoring.CycleBatch:
+    """Figures and claims that are news, and the alerts they raise (not yet sent)."""
+    with db.writer(settings.db, settings.lock_timeout) as conn:
+        figures = alert_store.representative_figures(conn)
+        claims = alert_store.known_claims(conn)
+
+        def unannounced(keys: list[str]) -> set[str]:
+            return alert_store.unannounced(conn, keys)
+
+        monitoring.judge_and_plan(settings, catalog_for(settings), batch, figures, claims,
+                                  unannounced)
+    return batch
+
+
+@task(name="deliver-alerts", cache_policy=NO_CACHE)
+def deliver_alerts(settings: Settings) -> dict[str, int]:
+    """Send what the outbox holds: this cycle's alerts and earlier failures that are due."""
+    return outbox.deliver_due(settings, outbox.channels_for(settings))
 
 
 @task(name="write-cycle", cache_policy=NO_CACHE)
@@ -93,13 +126,52 @@ def monitor_feeds(db_path: str | None = None, feeds_path: str | None = None) -> 
     """One monitoring cycle over the configured feeds and folders."""
     settings = load_settings(db=db_path, feeds=feeds_path)
     feed_list = load_feed_list(settings.feeds)
+    outbox.channels_for(settings)  # a broken apprise configuration stops the run before any work
     run_id = f"monitor-{uuid.uuid4().hex[:12]}"
-    state = read_state(settings, run_id)
+    clock = StageClock()
+    with clock("database_reads"):
+        state = read_state(settings, run_id)
     feeds = [f for f in feed_list.feeds if f.enabled]
-    outcomes = fetch_feeds(settings, feeds, state["feeds"])
-    candidates, folder_docs, problems = select_new(settings, outcomes, feed_list.folders)
-    fetched = fetch_articles(settings, candidates)
-    batch = extract_and_analyse(settings, fetched, state["sketches"], folder_docs, problems)
-    counts = write_cycle(settings, run_id, batch, outcomes, fetched, state["feeds"])
+    with clock("feed_fetch_parse"):
+        outcomes = fetch_feeds(settings, feeds, state["feeds"])
+    with clock("database_reads"):
+        candidates, folder_docs, problems = select_new(settings, outcomes, feed_list.folders)
+    with clock("article_fetch"):
+        fetched = fetch_articles(settings, candidates)
+    with clock("extract_analyse"):
+        batch = extract_and_analyse(settings, fetched, state, folder_docs, problems)
+    with clock("novelty"):
+        batch = judge_novelty(settings, batch)
+    with clock("database_writes"):
+        counts = write_cycle(settings, run_id, batch, outcomes, fetched, state["feeds"])
+    with clock("alert_delivery"):
+        counts |= deliver_alerts(settings)
     create_markdown_artifact(key="monitor-summary", markdown=monitoring.summary_markdown(counts))
-    return counts | {"run_id": run_id}
+    return counts | {"run_id": run_id, "stage_seconds": clock.report(batch.timings)}
+
+
+class StageClock:
+    """Wall time per stage of the cycle, for the summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - begin
+
+    def report(self, inner: dict[str, float]) -> dict[str, float]:
+        """Stages, with extraction and analysis split out of their task, and the rest of
+        the wall time as orchestration overhead."""
+        stages = dict(self.stages)
+        task_total = stages.pop("extract_analyse", 0.0)
+        stages |= inner
+        stages["orchestration_extract_analyse"] = max(0.0, task_total - sum(inner.values()))
+        total = time.perf_counter() - self.started
+        stages["total"] = total
+        return {k: round(v, 3) for k, v in stages.items()}
