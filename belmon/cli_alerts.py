@@ -68,14 +68,16 @@ def alerts_test() -> None:
 def alerts_retry(db: DbOption = None) -> None:
     """Deliver every unsent alert now, ignoring the backoff."""
     from belmon.alerts.outbox import channels_for, deliver_due
+    from belmon.runlock import exclusive_run
     from warehouse import alerts as store
     from warehouse import db as warehouse_db
 
     settings = load_settings(db=db)
     channels = channels_for(settings)
-    with warehouse_db.writer(settings.db, settings.lock_timeout) as conn:
-        store.retry_all_now(conn)
-    counts = deliver_due(settings, channels)
+    with exclusive_run(settings.db, settings.run_lock_wait):
+        with warehouse_db.writer(settings.db, settings.lock_timeout) as conn:
+            store.retry_all_now(conn)
+        counts = deliver_due(settings, channels)
     console().print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
 
 

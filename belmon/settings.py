@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     )
     feeds: Path = Field(Path("feeds.toml"), description="Feed list.")
     lock_timeout: float = Field(30.0, ge=0, description="Seconds to wait for the DB lock.")
+    run_lock_wait: float = Field(60.0, ge=0, description="Seconds a run waits for another run.")
     classifier: Literal["lexical", "embeddings"] = "lexical"
     embedding_model: str = "all-MiniLM-L6-v2"
     theme_threshold: float = Field(0.0, ge=0, description="Extra floor on theme scores.")
@@ -65,6 +66,9 @@ class Settings(BaseSettings):
     alert_min_novelty: float = Field(0.3, ge=0, le=1, description="1 - similarity to nearest.")
     alert_retry_base_seconds: float = Field(60.0, ge=0)
     alert_retry_max_seconds: float = Field(6 * 3600.0, ge=0)
+    alert_throttle_seconds: float | None = Field(
+        None, ge=0, description="Pause between sends to one channel (default: apprise's)."
+    )
     alert_max_chars: int = Field(3500, ge=500, description="Body limit before truncation.")
 
     @classmethod

@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 import feedparser
 
 EMPTY_FEED = "feed has no entries"
+# A feed is third-party input: 30,000 links in one (4 MB) feed would be 30,000 article fetches.
+MAX_ENTRIES = 500
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,13 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
     except Exception as exc:  # feedparser is robust, but a feed is untrusted input
         return ParsedFeed(None, problem=f"feed parser error: {type(exc).__name__}: {exc}")
     result = ParsedFeed(_text(parsed.feed.get("title"), 500))
-    result.entries = [_entry(e, url) for e in parsed.entries]
+    result.entries = [_entry(e, url) for e in parsed.entries[:MAX_ENTRIES]]
     if parsed.get("bozo"):
         error = parsed.get("bozo_exception")
         result.problem = f"ill-formed feed: {type(error).__name__}: {str(error)[:200]}"
+    if len(parsed.entries) > MAX_ENTRIES:
+        cut = f"{len(parsed.entries)} entries, only the first {MAX_ENTRIES} are used"
+        result.problem = f"{result.problem}; {cut}" if result.problem else f"feed has {cut}"
     if not result.entries:
         result.problem = result.problem or EMPTY_FEED
     return result

@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from belmon.alerts import outbox
 from belmon.alerts.digest import build_digest, digest_alert_row, previous_ids
 from belmon.pipeline import catalog_for
+from belmon.runlock import exclusive_run
 from belmon.settings import Settings, load_settings
 from warehouse import alerts as store
 from warehouse import db
@@ -46,5 +47,6 @@ def daily_digest(db_path: str | None = None, since: str | None = None,
         return {"digest": None}
     if dry_run:
         return {"digest": row}
-    queue(settings, row)
-    return {"digest": row} | outbox.deliver_due(settings, channels)
+    with exclusive_run(settings.db, settings.run_lock_wait):
+        queue(settings, row)
+        return {"digest": row} | outbox.deliver_due(settings, channels)

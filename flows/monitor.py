@@ -17,9 +17,10 @@ from prefect.cache_policies import NO_CACHE
 
 from belmon import monitoring
 from belmon.alerts import outbox
-from belmon.feedlist import load_feed_list
+from belmon.feedlist import FeedList, load_feed_list
 from belmon.pipeline import catalog_for, fetch_policy
 from belmon.progress import progress
+from belmon.runlock import exclusive_run
 from belmon.settings import Settings, load_settings
 from extractors.cycle import FeedOutcome
 from extractors.fetch import FetchRequest, fetch_all_sync
@@ -127,6 +128,12 @@ def monitor_feeds(db_path: str | None = None, feeds_path: str | None = None) -> 
     settings = load_settings(db=db_path, feeds=feeds_path)
     feed_list = load_feed_list(settings.feeds)
     outbox.channels_for(settings)  # a broken apprise configuration stops the run before any work
+    with exclusive_run(settings.db, settings.run_lock_wait):
+        return _cycle(settings, feed_list)
+
+
+def _cycle(settings: Settings, feed_list: FeedList) -> dict[str, Any]:
+    """The stages of one cycle, in order, each timed."""
     run_id = f"monitor-{uuid.uuid4().hex[:12]}"
     clock = StageClock()
     with clock("database_reads"):

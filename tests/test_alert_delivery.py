@@ -272,3 +272,11 @@ def test_an_unusable_url_is_rejected_redacted(url: str) -> None:
     with pytest.raises(ChannelsError, match=r"alert URL #2 \(\w+://\*\*\*\)") as caught:
         Channels.from_settings(None, f"json://127.0.0.1:9/fine, {url}")
     assert "topsecret42" not in str(caught.value) and "badtoken_secret" not in str(caught.value)
+
+
+def test_an_alert_without_html_still_reaches_email(smtp: SmtpReceiver) -> None:
+    before = len(smtp.messages)
+    message = rendered()
+    stored = Rendered(title=message.title, markdown=message.markdown, text=message.text, html="")
+    assert Channels.from_settings(None, mailto(smtp.port)).send(stored, ["new_claim"]).ok
+    assert URL in smtp.wait_for(before + 1)[-1].get_body(("plain",)).get_content()

@@ -70,6 +70,8 @@ def sync_catalog(conn: duckdb.DuckDBPyConnection, themes: list[Row], metrics: li
 
 
 def start_run(conn: duckdb.DuckDBPyConnection, run_id: str, flow: str) -> None:
+    """Record a run; earlier runs of the flow still marked running were interrupted."""
+    conn.execute(sql("interrupt_stale_runs"), [flow])
     conn.execute(sql("insert_run"), [run_id, flow, datetime.now()])
 
 

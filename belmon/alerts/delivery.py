@@ -62,7 +62,8 @@ MIN_SECRET_CHARS = 4  # shorter secrets would blank out ordinary words
 REASON_CHARS = 500
 MASK = "***"
 _DETAILS = ("Socket Exception", "Loading Exception", "YAML Exception")
-_CONFIG_FORMATS = {".yml": "yaml", ".yaml": "yaml", ".txt": "text", ".cfg": "text"}
+_CONFIG_FORMATS = {".yml": "yaml", ".yaml": "yaml", ".txt": "text", ".cfg": "text",
+                   ".conf": "text"}
 
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s\"'<>]+")
 _USERINFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.\-]*://)[^\s/?#]*@")
@@ -171,19 +172,37 @@ class _Reasons(logging.Filter):
         return record.levelno >= self.passes_from
 
 
+def _apprise_loggers() -> list[logging.Logger]:
+    """Apprise's logger and its existing children (e.g. apprise.xmpp), which inherit its level."""
+    prefix = f"{apprise.LOGGER_NAME}."
+    children = [
+        logger for name, logger in logging.Logger.manager.loggerDict.items()
+        if name.startswith(prefix) and isinstance(logger, logging.Logger)
+    ]
+    return [_APPRISE_LOG, *children]
+
+
 @contextmanager
 def _apprise_reasons() -> Iterator[list[tuple[int, str]]]:
-    """Apprise's log records while the block runs: its only account of why a send failed."""
+    """Apprise's log records while the block runs: its only account of why a send failed.
+
+    Apprise's logger is lowered to DEBUG for the block (its exception details are logged
+    there); a filter keeps those records from reaching any handler that would not have seen
+    them anyway, so belmon's own log level still decides what is written.
+    """
     with _capture_lock:
         own_level = _APPRISE_LOG.level
         reasons = _Reasons(_APPRISE_LOG.getEffectiveLevel())
-        _APPRISE_LOG.addFilter(reasons)
+        loggers = _apprise_loggers()
+        for logger in loggers:
+            logger.addFilter(reasons)
         _APPRISE_LOG.setLevel(logging.DEBUG)
         try:
             yield reasons.records
         finally:
             _APPRISE_LOG.setLevel(own_level)
-            _APPRISE_LOG.removeFilter(reasons)
+            for logger in loggers:
+                logger.removeFilter(reasons)
 
 
 def _reason(records: Sequence[tuple[int, str]], secrets: Iterable[str]) -> str:
@@ -275,19 +294,24 @@ def _from_config(path: Path, asset: apprise.AppriseAsset) -> list[_Channel]:
 
 
 def _body(plugin: apprise.NotifyBase, rendered: Rendered) -> tuple[str, NotifyFormat]:
-    """HTML for e-mail, Markdown for the rest, unless the channel asked for a format."""
+    """HTML for e-mail, Markdown for the rest, unless the channel asked for a format.
+
+    A shape left empty (e.g. an outbox row without HTML) falls back to Markdown, then text.
+    """
+    shapes = {NotifyFormat.HTML: rendered.html, NotifyFormat.MARKDOWN: rendered.markdown,
+              NotifyFormat.TEXT: rendered.text}
     wanted = vars(plugin).get("notify_format")
-    if wanted is None:
+    if wanted not in shapes:
         wanted = NotifyFormat.HTML if isinstance(plugin, NotifyEmail) else NotifyFormat.MARKDOWN
-    if wanted == NotifyFormat.HTML:
-        return rendered.html, NotifyFormat.HTML
-    if wanted == NotifyFormat.TEXT:
-        return rendered.text, NotifyFormat.TEXT
-    return rendered.markdown, NotifyFormat.MARKDOWN
+    for shape in (wanted, NotifyFormat.MARKDOWN, NotifyFormat.TEXT):
+        if shapes[shape].strip():
+            return shapes[shape], shape
+    return shapes[wanted], wanted
 
 
 def _title(plugin: apprise.NotifyBase, title: str, body_format: NotifyFormat) -> str:
     """The plain title, escaped where apprise merges it into the body (no title field)."""
+    title = " ".join(title.split())  # one line: it may become an e-mail Subject header
     if plugin.title_maxlen > 0:
         return title
     if body_format == NotifyFormat.HTML:
@@ -315,14 +339,21 @@ class Channels:
 
     @classmethod
     def from_settings(
-        cls, config_path: Path | None, urls: str | SecretStr | None
+        cls, config_path: Path | None, urls: str | SecretStr | None,
+        throttle: float | None = None,
     ) -> Channels:
-        """Channels from an apprise config file and URLs; ChannelsError names what is wrong."""
+        """Channels from an apprise config file and URLs; ChannelsError names what is wrong.
+
+        `throttle` overrides apprise's pause between two sends to one service (5.5 s for
+        e-mail and most chat services, which protects against their rate limits)."""
         asset = _asset()
         channels = _from_config(Path(config_path), asset) if config_path else []
         raw = urls.get_secret_value() if isinstance(urls, SecretStr) else urls
         if raw and raw.strip():
             channels += _from_urls(raw, asset)
+        if throttle is not None:
+            for channel in channels:
+                channel.plugin.request_rate_per_sec = throttle
         return cls(channels, asset)
 
     def is_empty(self) -> bool:

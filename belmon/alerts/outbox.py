@@ -21,7 +21,7 @@ from warehouse import db
 
 def channels_for(settings: Settings) -> Channels:
     urls = settings.apprise_urls.get_secret_value() if settings.apprise_urls else None
-    return Channels.from_settings(settings.apprise_config, urls)
+    return Channels.from_settings(settings.apprise_config, urls, settings.alert_throttle_seconds)
 
 
 def retry_delay(attempts: int, base: float, cap: float) -> timedelta:

@@ -36,6 +36,10 @@ INSERT OR REPLACE INTO themes BY NAME SELECT * FROM batch_rows;
 -- name: upsert_metrics
 INSERT OR REPLACE INTO metrics BY NAME SELECT * FROM batch_rows;
 
+-- name: interrupt_stale_runs
+-- Called while holding the run lock: any run still marked running was killed.
+UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND flow = ?;
+
 -- name: insert_run
 INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running')
 ON CONFLICT DO NOTHING;
