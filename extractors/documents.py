@@ -13,7 +13,6 @@ from extractors.segment import SectionRule
 
 EXTRACTOR_VERSION = "normalise-1"
 SEED_SUFFIXES = (".txt", ".md", ".html", ".htm")
-FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 
 @dataclass(frozen=True)
@@ -41,13 +40,20 @@ class SeedLoad:
 
 
 def decode(data: bytes) -> str:
-    """Text from bytes in the first encoding that fits (latin-1 always does)."""
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+    """Text from bytes: UTF-8 when valid, else windows-1251 when that reads as Cyrillic
+    (Belarusian and Russian texts often come so), else windows-1252, else latin-1."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    cyrillic = data.decode("cp1251", errors="replace")
+    letters = [c for c in cyrillic if c.isalpha()]
+    if letters and sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters) > 0.5:
+        return cyrillic
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def html_to_text(html: str) -> str:

@@ -20,6 +20,7 @@ TOC_HEADING = re.compile(r"^#*\s*(table of contents|contents)\s*$", re.IGNORECAS
 HEADING = re.compile(r"^#{1,6}\s")
 TOC_LINE = re.compile(r"\t\s*\d+\s*$|\.{3,}\s*\d+\s*$")
 PROVENANCE_LINE = re.compile(r"^\s*(original article|source|first published)\s*:", re.IGNORECASE)
+TOC_ENTRY_MAX = 90
 SENTENCE_FINAL = tuple(".!?:;\"”’)…")
 
 
@@ -32,14 +33,15 @@ def clean_characters(text: str) -> str:
 
 
 def drop_table_of_contents(lines: list[str]) -> list[str]:
-    """Remove a 'Table of contents' heading and everything up to the next heading."""
+    """Remove a 'Table of contents' heading and its entries: up to the next heading, or to the
+    first line too long to be an entry (pages without markdown headings have no end marker)."""
     kept: list[str] = []
     in_toc = False
     for line in lines:
         if TOC_HEADING.match(line.strip()):
             in_toc = True
             continue
-        if in_toc and HEADING.match(line):
+        if in_toc and (HEADING.match(line) or len(line.strip()) > TOC_ENTRY_MAX):
             in_toc = False
         if not in_toc and not TOC_LINE.search(line):
             kept.append(line)

@@ -90,9 +90,15 @@ def test_failed_delivery_stays_in_the_outbox_and_is_sent_once_later(
     assert third["alerts_sent"] == 0
 
 
-def test_no_secret_in_warehouse_or_run_counts(env: dict) -> None:
+def test_no_secret_in_warehouse_logs_or_run_counts(
+    env: dict, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level("DEBUG")
     counts = _cycle(env)
     assert SECRET not in repr(counts)
+    captured = capsys.readouterr()
+    assert SECRET not in captured.out + captured.err
+    assert not [r for r in caplog.records if SECRET in r.getMessage()]
     with db.reader(env["db"]) as conn:
         for table, in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall():
             dump = repr(conn.execute(f'SELECT * FROM "{table}"').fetchall())

@@ -94,3 +94,22 @@ def test_sections_attribute_authors_and_skip_front_matter() -> None:
         ("The first ", "Ann Author"),
         ("The second", "Bob Writer"),
     ]
+
+
+def test_contents_block_without_headings_ends_at_the_first_long_line() -> None:
+    page = (
+        "Contents\n\nIntroduction\nFindings\n\n"
+        + "The findings of the monitoring mission are set out in full in this long paragraph "
+        "so that nothing after the contents list is lost.\n\nA second paragraph follows.\n"
+    )
+    text = normalise(page)
+    assert "findings of the monitoring mission" in text and "second paragraph" in text
+
+
+def test_decode_reads_windows_1251_and_1252() -> None:
+    from extractors.documents import decode
+
+    belarusian = "Праваабаронцы налічылі 1187 палітвязняў у Беларусі."
+    assert decode(belarusian.encode("cp1251")) == belarusian
+    assert decode("naïve café".encode("cp1252")) == "naïve café"
+    assert decode("ўсё ok".encode()) == "ўсё ok"
