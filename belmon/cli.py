@@ -15,7 +15,7 @@ from belmon.cli_alerts import register as register_alert_commands
 from belmon.cli_analysis import register as register_analysis_commands
 from belmon.cli_monitor import register as register_monitor_commands
 from belmon.cli_seed import run_seed
-from belmon.errors import BelmonError
+from belmon.errors import BelmonError, ConfigError
 from belmon.output import console, table, write_rows
 from belmon.settings import load_settings
 
@@ -42,6 +42,9 @@ class Format(StrEnum):
 def seed(db: DbOption = None, seed_dir: SeedDirOption = None) -> None:
     """Seed the warehouse from the reference documents (idempotent)."""
     settings = load_settings(db=db, seed_dir=seed_dir)
+    if not settings.seed_dir.is_dir():
+        raise ConfigError(f"seed directory {settings.seed_dir} does not exist (--seed-dir, "
+                          "BELMON_SEED_DIR)")
     run_seed(str(settings.db), str(settings.seed_dir))
 
 

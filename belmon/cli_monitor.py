@@ -21,6 +21,7 @@ from belmon.feedlist import (
     save_feed_list,
 )
 from belmon.output import console, table
+from belmon.quiet import one_line_user_errors
 from belmon.settings import load_settings
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (BELMON_DB).")]
@@ -36,6 +37,7 @@ def prefect_defaults() -> None:
     """Give Prefect's temporary server time to start on slow machines (default is 20 s)."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    one_line_user_errors()
 
 
 def print_cycle(counts: dict[str, Any]) -> None:
@@ -63,6 +65,10 @@ def run(
     from belmon.cli_seed import run_seed
 
     settings = load_settings(db=db, feeds=feeds, seed_dir=seed_dir)
+    load_feed_list(settings.feeds)  # a broken feeds file is reported before anything starts
+    from belmon.alerts.outbox import channels_for
+
+    channels_for(settings)
     if seed_first:
         run_seed(str(settings.db), str(settings.seed_dir))
     prefect_defaults()
