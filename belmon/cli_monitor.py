@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -11,7 +13,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.text import Text
 
-from belmon.errors import ConfigError
+from belmon.errors import BelmonError, ConfigError
 from belmon.feedlist import (
     FeedSpec,
     export_opml,
@@ -78,18 +80,35 @@ def run(
 
 
 def serve(db: DbOption = None, feeds: FeedsOption = None) -> None:
-    """Run the monitoring schedule in this process (Prefect serve), every schedule_minutes."""
+    """Run the monitoring schedule in this process, every schedule_minutes.
+
+    With a Prefect server (PREFECT_API_URL set) the flow is served as a deployment whose runs
+    the server schedules; without one, this process runs the cycles itself, because Prefect's
+    temporary server cannot schedule runs."""
     settings = load_settings(db=db, feeds=feeds)
     prefect_defaults()
     from flows.monitor import monitor_feeds
 
     minutes = settings.schedule_minutes
+    parameters = {"db_path": str(settings.db), "feeds_path": str(settings.feeds)}
     console().print(f"serving monitor-feeds every {minutes} minutes (Ctrl-C stops)")
-    monitor_feeds.serve(
-        name="monitor-feeds",
-        interval=settings.schedule_minutes * 60,
-        parameters={"db_path": str(settings.db), "feeds_path": str(settings.feeds)},
-    )
+    if os.environ.get("PREFECT_API_URL"):
+        monitor_feeds.serve(name="monitor-feeds", interval=minutes * 60, parameters=parameters)
+        return
+    run_forever(lambda: print_cycle(monitor_feeds(**parameters)), minutes * 60)
+
+
+def run_forever(cycle: Callable[[], None], interval: float) -> None:
+    """Run `cycle` every `interval` seconds; a failed cycle is reported and the next one runs."""
+    while True:
+        started = time.monotonic()
+        try:
+            cycle()
+        except BelmonError as exc:
+            console().print(Text(f"cycle failed: {exc}", style="red"), soft_wrap=True)
+        wait = max(0.0, interval - (time.monotonic() - started))
+        console().print(f"next cycle at {datetime.now() + timedelta(seconds=wait):%H:%M:%S}")
+        time.sleep(wait)
 
 
 def reprocess(
