@@ -235,9 +235,9 @@ def warehouse_for_eval(settings: Settings, db: Path | None) -> Iterator[Path]:
     if db is not None:
         yield settings.db
         return
-    from belmon.cli import _prefect_defaults
+    from belmon.cli_monitor import prefect_defaults
 
-    _prefect_defaults()
+    prefect_defaults()
     from flows.seed import seed_warehouse
 
     with tempfile.TemporaryDirectory(prefix="belmon-eval-") as folder:
@@ -273,20 +273,142 @@ def replace_backend(settings: Settings, backend: str) -> Settings:
 def learn_and_write_thresholds(
     settings: Settings, catalog: Catalog, knowledge: Knowledge, backend: str, eval_dir: Path
 ) -> dict[str, float]:
-    """Learn per-theme thresholds on the tune split and store them for the backend."""
-    from belmon.pipeline import THRESHOLDS_FILE
-    from extractors.evaluation import learn_thresholds, select_split
+    """Learn per-theme thresholds on the tune split and store them for the backend.
 
-    records = select_split(read_eval(eval_dir, "themes"), "tune")
-    settings = replace_backend(settings, backend)
-    classifier = classifier_for(settings, catalog, knowledge)  # scores do not use thresholds
+    The lexical backend also stores its decision knobs (fallback and relative floors) and the
+    labelled tune passages it uses as examples; everything is learned from cross-validated
+    scores (see `cross_validated_runs`), never from scores of passages the classifier knew.
+    """
+    from belmon.pipeline import THRESHOLDS_FILE
+
+    records = select_tune(read_eval(eval_dir, "themes"))
+    path = settings.catalog_dir / THRESHOLDS_FILE
+    current = _read_thresholds(path)
+    if backend == "lexical":
+        learned, knobs, examples = learn_lexical(settings, catalog, knowledge, records)
+        weights = dict(current.get(backend, {}).get("weights", {})) | knobs
+        text = thresholds_toml(current, backend, learned, weights, examples)
+    else:
+        learned = learn_plain(settings, catalog, knowledge, backend, records)
+        text = thresholds_toml(current, backend, learned)
+    path.write_text(text, encoding="utf-8")
+    return learned
+
+
+def select_tune(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from extractors.evaluation import select_split
+
+    return select_split(records, "tune")
+
+
+def learn_plain(
+    settings: Settings, catalog: Catalog, knowledge: Knowledge, backend: str,
+    records: list[dict[str, Any]],
+) -> dict[str, float]:
+    """Thresholds from the backend's scores of the tune records (embeddings backend)."""
+    from extractors.evaluation import learn_thresholds
+
+    classifier = classifier_for(replace_backend(settings, backend), catalog, knowledge)
     scores = [{s.theme: s.score for s in row} for row in
               classifier.classify([r["text"] for r in records])]
-    learned = learn_thresholds(scores, [r["themes"] for r in records],
-                               [t.id for t in catalog.themes])
-    path = settings.catalog_dir / THRESHOLDS_FILE
-    path.write_text(thresholds_toml(_read_thresholds(path), backend, learned), encoding="utf-8")
-    return learned
+    return learn_thresholds(scores, [r["themes"] for r in records],
+                            [t.id for t in catalog.themes])
+
+
+def learn_lexical(
+    settings: Settings, catalog: Catalog, knowledge: Knowledge, records: list[dict[str, Any]],
+) -> tuple[dict[str, float], dict[str, float], dict[str, dict[str, Any]]]:
+    """Thresholds, decision knobs and examples of the lexical backend (cross-validated)."""
+    from dataclasses import replace
+
+    from belmon.pipeline import load_theme_model
+    from extractors.evaluation import learn_assignment
+    from extractors.themes import choose_themes
+
+    model = replace(load_theme_model(settings.catalog_dir, "lexical"), examples={})
+    runs = cross_validated_runs(catalog, model, knowledge, records)
+    assignment = learn_assignment(
+        runs, [r["themes"] for r in records], [t.id for t in catalog.themes],
+        lambda *args: choose_themes(*args).themes,
+    )
+    knobs = {"fallback_floor": assignment.fallback_floor,
+             "relative_floor": assignment.relative_floor}
+    examples = {r["id"]: {"themes": list(r["themes"]), "text": r["text"]}
+                for r in records if r["themes"]}
+    return assignment.thresholds, knobs, examples
+
+
+CV_FOLDS = 5
+CV_REPEATS = 5
+
+
+def cross_validated_runs(
+    catalog: Catalog, model: Any, knowledge: Knowledge, records: list[dict[str, Any]],
+    folds: int = CV_FOLDS, repeats: int = CV_REPEATS,
+) -> list[tuple[list[list[tuple[str, float, bool]]], list[bool]]]:
+    """Every tune record scored by a lexical classifier that has not seen it, per repetition.
+
+    The classifier of a fold gets the other folds' records as examples, and it loses every
+    lexicon cue and global negative that only the held-out records contain: those stand
+    for wording the lexicon's authors would not have thought of without seeing the record,
+    which is the situation of the test split and of real news. Without that, thresholds
+    learned on tune come out too strict for unseen text.
+    """
+    import random
+    from dataclasses import replace
+
+    from extractors.themes import has_phrase, prototypes_from_rows
+
+    prototypes = prototypes_from_rows(knowledge.prototypes)
+    texts = [r["text"] for r in records]
+    hits: dict[tuple[str, str], set[int]] = {}
+    full = _lexical(catalog, model, None)
+    for index, text in enumerate(texts):
+        for key in full.cue_matches(text):
+            hits.setdefault(key, set()).add(index)
+    runs = []
+    for seed in range(repeats):
+        order = list(range(len(records)))
+        random.Random(seed).shuffle(order)
+        rows: list[list[tuple[str, float, bool]]] = [[] for _ in records]
+        contexts = [False] * len(records)
+        for fold in range(folds):
+            held = set(order[fold::folds])
+            unseen = {key for key, where in hits.items() if where <= held}
+            fold_model = replace(
+                model,
+                cues={theme: tuple((p, w) for p, w in cues if (theme, p) not in unseen)
+                      for theme, cues in model.cues.items()},
+                global_negatives=tuple(
+                    n for n in model.global_negatives
+                    if ("*", n if isinstance(n, str) else n[0]) not in unseen
+                ),
+                examples=_examples([r for i, r in enumerate(records) if i not in held]),
+            )
+            classifier = _lexical(catalog, fold_model, prototypes)
+            chosen = sorted(held)
+            scores = classifier.classify([texts[i] for i in chosen])
+            for i, row in zip(chosen, scores, strict=True):
+                rows[i] = [(s.theme, s.score, has_phrase(s.evidence)) for s in row]
+                contexts[i] = classifier.in_policy_context(texts[i])
+        runs.append((rows, contexts))
+    return runs
+
+
+def _examples(records: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    from extractors.themes import examples_from_toml
+
+    return examples_from_toml({r["id"]: r for r in records})
+
+
+def _lexical(catalog: Catalog, model: Any, prototypes: Any) -> Any:
+    from belmon.pipeline import theme_specs
+    from extractors.themes import LexicalThemeClassifier
+
+    return LexicalThemeClassifier(
+        theme_specs(catalog, model), catalog.aliases, 0.0, prototypes,
+        model.global_negatives, model.weights,
+    )
 
 
 def _read_thresholds(path: Path) -> dict[str, Any]:
@@ -298,19 +420,52 @@ def _read_thresholds(path: Path) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def thresholds_toml(current: dict[str, Any], backend: str, learned: dict[str, float]) -> str:
-    """theme_thresholds.toml with one backend's thresholds replaced, others kept."""
+def thresholds_toml(
+    current: dict[str, Any], backend: str, learned: dict[str, float],
+    weights: dict[str, float] | None = None, examples: dict[str, Any] | None = None,
+) -> str:
+    """theme_thresholds.toml with one backend's tables replaced, other backends kept."""
     tables = {name: dict(value) for name, value in current.items() if isinstance(value, dict)}
-    tables.setdefault(backend, {})["thresholds"] = learned
+    table = tables.setdefault(backend, {})
+    table["thresholds"] = learned
+    if weights is not None:
+        table["weights"] = weights
+    if examples is not None:
+        table["examples"] = examples
     lines = [
-        "# Per-theme score thresholds, learned on the tune split of eval/themes.jsonl.",
+        "# Learned on the tune split of eval/themes.jsonl: per-theme score thresholds, the",
+        "# lexical decision knobs (from cross-validated scores) and the labelled tune passages",
+        "# the lexical backend uses as examples.",
         "# Written by `belmon eval --learn-thresholds --backend NAME`; edit by hand with care.",
     ]
     for name in sorted(tables):
         for section in sorted(tables[name]):
             lines += ["", f"[{name}.{section}]"]
-            lines += [f"{key} = {value!r}" for key, value in tables[name][section].items()]
+            lines += [f"{_toml_key(key)} = {_toml_value(value)}"
+                      for key, value in tables[name][section].items()]
     return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    import re
+
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML value for floats, strings, lists and (inline) tables."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }"
+    raise TypeError(f"cannot write {value!r} to TOML")
 
 
 def print_report(report: dict[str, Any]) -> None:

@@ -181,3 +181,101 @@ def learn_thresholds(
         for theme in themes
     }
     return {theme: round((own[theme] + common) / 2, 4) for theme in themes}
+
+
+# ---------------------------------------------------------------------------- assignment
+# The lexical classifier assigns a theme when its score passes the theme's threshold (and is
+# near enough to the best theme), and falls back to the best theme of a passage that is
+# clearly about Belarus policy. Those knobs are learned from cross-validated scores: every
+# tune record is scored by a classifier that has not seen it (see belmon/cli_analysis.py).
+
+Ranked = Sequence[tuple[str, float, bool]]  # (theme, score, has a cue phrase), best first
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Learned decision knobs and the cross-validated macro F1 they reached."""
+
+    thresholds: dict[str, float]
+    fallback_floor: float
+    relative_floor: float
+    macro_f1: float
+
+
+def _macro_f1(
+    runs: Sequence[tuple[Sequence[Ranked], Sequence[bool]]], gold: Sequence[Iterable[str]],
+    themes: Sequence[str], choose: Any, limits: dict[str, float], relative: float,
+    fallback: float,
+) -> tuple[float, dict[str, float]]:
+    """Macro F1 and per-theme F1, averaged over the cross-validation runs."""
+    macro, per_theme = 0.0, dict.fromkeys(themes, 0.0)
+    for rows, contexts in runs:
+        predicted = [list(choose(row, limits, relative, fallback, ctx))
+                     for row, ctx in zip(rows, contexts, strict=True)]
+        report = theme_report(gold, predicted, themes)
+        macro += report.macro_f1 / len(runs)
+        for theme, prf in report.per_theme.items():
+            per_theme[theme] += prf.f1 / len(runs)
+    return macro, per_theme
+
+
+def _neighbourhood_mean(grid: dict[tuple[int, int, int], float], point: tuple[int, ...]) -> float:
+    """Mean of a grid value and its neighbours one step away along each axis."""
+    values = [grid[point]]
+    for axis in range(len(point)):
+        for step in (-1, 1):
+            neighbour = tuple(p + step if a == axis else p for a, p in enumerate(point))
+            if neighbour in grid:
+                values.append(grid[neighbour])
+    return sum(values) / len(values)
+
+
+def learn_assignment(
+    runs: Sequence[tuple[Sequence[Ranked], Sequence[bool]]],
+    gold: Sequence[Iterable[str]],
+    themes: Sequence[str],
+    choose: Any,
+    fallbacks: Sequence[float] = (0.2, 0.3, 0.4, 0.5),
+    thresholds: Sequence[float] = (0.5, 0.6, 0.7, 0.8, 0.9),
+    relatives: Sequence[float] = (0.0, 0.5, 0.7, 0.85),
+) -> Assignment:
+    """Fallback floor, relative floor and thresholds with the best cross-validated macro F1.
+
+    `runs` holds, per repetition of the cross-validation, every tune record's ranked scores
+    from a classifier that did not see the record, and whether the record is in policy
+    context; `choose(ranked, limits, relative_floor, fallback_floor, in_context)` returns the
+    assigned themes. First one threshold common to all themes is chosen with the two floors;
+    then each theme's own best threshold (the others kept at the common one) is averaged with
+    the common one, since a theme has only a handful of positives on tune. The common knobs
+    are chosen on the grid smoothed over each point's neighbours, so that a lucky isolated
+    point does not win over a broad plateau; ties go to the lower fallback and threshold and
+    the higher relative floor (the grid's order).
+    """
+    gold = [set(g) for g in gold]
+    relatives = sorted(relatives, reverse=True)
+    grid: dict[tuple[int, int, int], float] = {}
+    for i, fallback in enumerate(fallbacks):
+        for j, threshold in enumerate(thresholds):
+            for k, relative in enumerate(relatives):
+                limits = dict.fromkeys(themes, threshold)
+                grid[i, j, k] = _macro_f1(runs, gold, themes, choose, limits, relative,
+                                          fallback)[0]
+    best: tuple[float, float, float, float] | None = None
+    for (i, j, k), _ in grid.items():
+        smoothed = _neighbourhood_mean(grid, (i, j, k))
+        if best is None or smoothed > best[0] + 1e-9:
+            best = (smoothed, fallbacks[i], thresholds[j], relatives[k])
+    assert best is not None
+    _, fallback, common, relative = best
+    learned = {}
+    for theme in themes:
+        scores = []
+        for threshold in thresholds:
+            limits = dict.fromkeys(themes, common) | {theme: threshold}
+            _, per_theme = _macro_f1(runs, gold, themes, choose, limits, relative, fallback)
+            scores.append((per_theme[theme], threshold))
+        top = max(f1 for f1, _ in scores)
+        plateau = [t for f1, t in scores if f1 >= top - 1e-9]
+        learned[theme] = round((plateau[len(plateau) // 2] + common) / 2, 4)
+    macro, _ = _macro_f1(runs, gold, themes, choose, learned, relative, fallback)
+    return Assignment(learned, fallback, relative, round(macro, 4))

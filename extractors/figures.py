@@ -7,7 +7,11 @@ Percentages only match percent metrics and counts only the others. When several 
 compete, group names (political prisoners, protesters, jailed journalists) give way to an
 event (released, detained ...), then the nearest phrase wins, a following one on a tie.
 Metrics with a subject (vote share, rating) keep a figure only when the sentence names whose
-it is; "X with 80% of the vote and Y 10%" gives Y's 10% the same metric.
+it is; "X with 80% of the vote and Y 10%" (or "..., against 3% for Y") gives Y's share the
+same metric. Parallel counts share a metric too: in "blacklisted 16 individuals and 9 firms"
+both numbers count sanctioned entities, and "bringing the total to 200" repeats the metric
+of the figure before it. "Another 37 were released" counts releases (an event), but never
+the level of a stock such as political prisoners.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from extractors.numbers import PERCENT, Quantity, find_quantities
 from extractors.text import words
 
 WINDOW = 6  # most words allowed between a number and its metric phrase
+WILDCARD = r"(?:\s+[\w'’-]+){0,3}?"  # '*' in a metric phrase: up to three words
 PARALLEL_WINDOW = 3  # most words between a subject and its number in "... and Y 10%"
 UNITS = frozenset({"people", "organisations", "cases", "percent", "entities"})
 # Metrics that name a group of people; an event in the same clause says what the number counts.
 POPULATION_METRICS = frozenset({"political_prisoners", "protesters", "journalists_imprisoned"})
+# Phrases of event metrics that also name a group ('1,000 detainees were freed': a release).
+GROUP_NOUNS = frozenset({"detainees", "emigrants"})
 
 SUBJECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (canonical, re.compile(pattern, re.IGNORECASE))
@@ -52,6 +59,40 @@ _GAP_BLOCKER = re.compile(
 )
 _QUOTED_SPACE = r"[\"“”‘’']?\s+[\"“”‘’']?"  # 'the "pardon" of' still reads as 'pardon of'
 _PARALLEL_BLOCKER = re.compile(r"[;:()\[\]?!]|\s[-–—]\s|[–—]")
+# Between a number and a following metric phrase: 'workers and residents' is one group.
+_NOUN_PAIR = re.compile(r"\s*[a-z]+(?:\s+[a-z]+)?\s+and\s+[a-z]+(?:\s+[a-z]+)?\s*")
+# Between a metric phrase and a following number: 'released and deported 52' is one act.
+_VERB_PAIR = re.compile(r"\s+and\s+[a-z]+\s+")
+# Between two parallel counts: '16 individuals and 9 firms', '40 judges, 12 companies'.
+_PARALLEL_COUNT = re.compile(r"(?i)\s*(?:[\w'’-]+\s+){0,3}?(?:and|as well as|plus|,)\s+")
+# Before a running total that repeats the metric of the figure before it.
+_TOTAL_BEFORE = re.compile(
+    r"(?i)\b(?:total|tally|overall\s+number|overall\s+count)\s+(?:[\w'’]+\s+){0,2}?"
+    r"(?:to|of|at)\s*$"
+)
+# A subject named right after a share: '..., against 3% for Lukashenka'.
+_SUBJECT_AFTER = re.compile(r"(?i)\s*(?:for|to|by)\s+")
+# A person not in SUBJECTS: 'Tatsiana Karatkevich' or a surname with a common Belarusian,
+# Russian or Polish ending ('Karatkevich', 'Syrankov'); the canonical subject is the surname.
+_NAME = re.compile(
+    r"\b(?:[A-Z][a-z]+\s+)?(?P<surname>[A-Z][a-z]+(?:vich|wicz|ich|ka|ko|ski|sky|skaya|skiy|"
+    r"ov|ova|ev|eva|in|ina|uk|yk|ets|au|ava|eu|yeu|enka|enko))(?:['’]s)?\b"
+    r"|\b(?P<first>[A-Z][a-z]+)\s+(?P<last>[A-Z][a-z]+)(?:['’]s)?\b"
+)
+_NOT_NAMES = frozenset({
+    "the", "in", "on", "at", "by", "as", "of", "for", "to", "from", "after", "before", "during",
+    "while", "when", "according", "official", "officially", "independent", "exit",
+    "belarus", "belarusian", "belarusians", "minsk", "moscow", "russia", "russian", "ukraine",
+    "poland", "lithuania", "latvia", "europe", "european", "union", "council", "commission",
+    "central", "election", "electoral", "parliament", "assembly", "viasna", "golos", "gallup",
+    "chatham", "house", "university", "institute", "centre", "center", "agency", "survey",
+    "poll", "pollster", "state", "national", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "western", "eastern",
+    "hrodna", "homiel", "vitsebsk", "brest", "mahilyow", "navapolatsk", "babruisk",
+    "baranavichy", "pinsk", "barysau", "maladziechna", "salihorsk", "orsha", "mazyr", "lida",
+    "zhodzina",
+})
 
 
 @dataclass(frozen=True)
@@ -90,6 +131,12 @@ class _Hit:
     metric: MetricSpec
     start: int
     end: int
+    text: str = ""
+
+    @property
+    def is_group(self) -> bool:
+        """A group name rather than an event: it gives way to an event in the same clause."""
+        return self.metric.id in POPULATION_METRICS or self.text.lower() in GROUP_NOUNS
 
 
 @dataclass(frozen=True)
@@ -130,15 +177,24 @@ def _phrase_patterns(metrics: tuple[MetricSpec, ...]) -> tuple[re.Pattern[str], 
     patterns = []
     for metric in metrics:
         alternatives = sorted(metric.phrases, key=len, reverse=True)
-        body = "|".join(_QUOTED_SPACE.join(map(re.escape, p.split())) for p in alternatives)
+        body = "|".join(_phrase_regex(p) for p in alternatives)
         patterns.append(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE))
     return tuple(patterns)
+
+
+def _phrase_regex(phrase: str) -> str:
+    """A phrase as a regex: words in order, '*' standing for up to three other words."""
+    parts = [WILDCARD if w == "*" else re.escape(w) for w in phrase.split()]
+    body = parts[0]
+    for part in parts[1:]:
+        body += part if part == WILDCARD else _QUOTED_SPACE + part
+    return body
 
 
 def _phrase_hits(sentence: str, metrics: tuple[MetricSpec, ...]) -> list[_Hit]:
     """Metric phrases in the sentence; where two overlap, the longer one stands."""
     found = [
-        _Hit(metric, m.start(), m.end())
+        _Hit(metric, m.start(), m.end(), m.group(0))
         for metric, pattern in zip(metrics, _phrase_patterns(metrics), strict=True)
         for m in pattern.finditer(sentence)
     ]
@@ -149,10 +205,18 @@ def _phrase_hits(sentence: str, metrics: tuple[MetricSpec, ...]) -> list[_Hit]:
     return sorted(kept, key=lambda h: h.start)
 
 
-def _gap_is_open(gap: str, left: int, right: int, quantities: Sequence[Quantity]) -> bool:
-    """True when nothing in the gap ends the clause or brings in another number."""
+def _gap_is_open(
+    gap: str, left: int, right: int, quantities: Sequence[Quantity], after: bool = False
+) -> bool:
+    """True when nothing in the gap ends the clause or brings in another number.
+
+    'workers and residents gathered' is one group and 'released and deported 52' one act,
+    not two clauses.
+    """
     if any(left <= q.start < right for q in quantities):
         return False
+    if after and _NOUN_PAIR.fullmatch(gap) or not after and _VERB_PAIR.fullmatch(gap):
+        return True
     return gap.strip() == ":" or not _GAP_BLOCKER.search(gap)
 
 
@@ -170,14 +234,14 @@ def _candidate(
         return None
     gap = sentence[left:right]
     distance = len(words(gap))
-    if distance > WINDOW or not _gap_is_open(gap, left, right, quantities):
+    if distance > WINDOW or not _gap_is_open(gap, left, right, quantities, after):
         return None
     return _Candidate(hit, distance, after)
 
 
 def _best(candidates: list[_Candidate]) -> _Candidate | None:
     """Events beat group names, then the nearest phrase, a following one on a tie."""
-    events = [c for c in candidates if c.hit.metric.id not in POPULATION_METRICS]
+    events = [c for c in candidates if not c.hit.is_group]
     pool = events or candidates
     if not pool:
         return None
@@ -185,12 +249,26 @@ def _best(candidates: list[_Candidate]) -> _Candidate | None:
 
 
 def _mentions(sentence: str) -> list[tuple[str, int, int]]:
-    """Subject names in the sentence as (canonical, start, end)."""
+    """Subject names in the sentence as (canonical, start, end); other people by surname."""
     found = [
         (canonical, m.start(), m.end())
         for canonical, pattern in SUBJECTS
         for m in pattern.finditer(sentence)
     ]
+    for match in _NAME.finditer(sentence):
+        if any(s < match.end() and match.start() < e for _, s, e in found):
+            continue
+        if match.group("surname"):
+            surname = match.group("surname")
+            if match.start("surname") == 0 or surname.lower() in _NOT_NAMES:
+                continue
+        elif match.group("first").lower() in _NOT_NAMES or match.group("last").lower() in (
+            _NOT_NAMES
+        ):
+            continue
+        else:
+            surname = match.group("last")
+        found.append((surname.lower(), match.start(), match.end()))
     return sorted(found, key=lambda f: f[1])
 
 
@@ -209,15 +287,19 @@ def _subject(sentence: str, quantity: Quantity, percents: Sequence[Quantity]) ->
 
 
 def _parallel_subject(sentence: str, quantity: Quantity) -> tuple[str, int] | None:
-    """A subject named right before a percentage ('... and Y a mere 10%'), with its offset."""
-    before = [m for m in _mentions(sentence) if m[2] <= quantity.span_start]
-    if not before:
-        return None
-    canonical, start, end = before[-1]
-    gap = sentence[end : quantity.span_start]
-    if len(words(gap)) > PARALLEL_WINDOW or _PARALLEL_BLOCKER.search(gap):
-        return None
-    return canonical, start
+    """A subject named right before a percentage ('... and Y a mere 10%') or right after it
+    ('... against 3% for Y'), with the offset where the figure's phrase starts."""
+    mentions = _mentions(sentence)
+    after = [m for m in mentions if m[1] >= quantity.end]
+    if after and _SUBJECT_AFTER.fullmatch(sentence[quantity.end : after[0][1]]):
+        return after[0][0], quantity.span_start
+    before = [m for m in mentions if m[2] <= quantity.span_start]
+    if before:
+        canonical, start, end = before[-1]
+        gap = sentence[end : quantity.span_start]
+        if len(words(gap)) <= PARALLEL_WINDOW and not _PARALLEL_BLOCKER.search(gap):
+            return canonical, start
+    return None
 
 
 def _figure(
@@ -250,21 +332,85 @@ def _parallel_figures(
     unmatched: Iterable[Quantity],
     metrics: dict[str, MetricSpec],
     as_of: tuple[date | None, bool],
+    hits: Sequence[_Hit] = (),
 ) -> list[Figure]:
-    """Percentages in a list of results that reuse the metric of the first one."""
+    """Percentages in a list of results that reuse the metric of the first one.
+
+    The metric comes from the nearest earlier figure with a subject, else from the nearest
+    phrase of such a metric anywhere in the sentence ('official results: Lukashenka 80.1%,
+    Tsikhanouskaya 10.1%'); the share itself needs a name right before or after it.
+    """
     extra: list[Figure] = []
     anchors = [f for f in figures if metrics[f.metric].has_subject]
+    phrases = [h for h in hits if h.metric.has_subject]
     for quantity in unmatched:
         named = _parallel_subject(sentence, quantity) if quantity.unit == PERCENT else None
-        anchor = next((f for f in anchors if f.start < quantity.start), None)
-        if named is None or anchor is None:
+        if named is None:
             continue
-        taken = {f.subject for f in figures + extra if f.metric == anchor.metric}
-        if named[0] not in taken:
+        anchor = next((f for f in anchors if f.start < quantity.start), None)
+        if anchor is not None:
             metric = metrics[anchor.metric]
-            span = (named[1], quantity.end)
+        elif phrases:
+            metric = min(phrases, key=lambda h: abs(h.start - quantity.start)).metric
+        else:
+            continue
+        taken = {f.subject for f in figures + extra if f.metric == metric.id}
+        if named[0] not in taken:
+            span = (min(named[1], quantity.span_start), max(quantity.end, named[1]))
             extra.append(_figure(sentence, quantity, metric, named[0], span, as_of))
     return extra
+
+
+def _parallel_counts(
+    sentence: str,
+    figures: list[Figure],
+    unmatched: Iterable[Quantity],
+    metrics: dict[str, MetricSpec],
+    hits: Sequence[_Hit],
+    as_of: tuple[date | None, bool],
+) -> list[Figure]:
+    """Counts that share the metric of a neighbouring figure.
+
+    '16 individuals and 9 firms were blacklisted' (or '... blacklisted 16 individuals and 9
+    firms'): the other number of the pair, when no metric phrase stands between them. '...,
+    bringing the total to 200': a running total with the metric of the figure before it.
+    """
+    extra: list[Figure] = []
+    counts = [f for f in figures if f.unit != PERCENT]
+    for quantity in unmatched:
+        if quantity.unit == PERCENT:
+            continue
+        match = None
+        for figure in counts:
+            number_end = figure.start + len(_number_text(figure))
+            left, right = ((number_end, quantity.span_start) if figure.start < quantity.start
+                           else (quantity.end, figure.start - _hedge_length(figure)))
+            if right <= left or any(left <= h.start < right for h in hits):
+                continue
+            if _PARALLEL_COUNT.fullmatch(sentence[left:right]):
+                match = figure
+        before = [f for f in counts if f.start < quantity.start]
+        if match is None and before and _TOTAL_BEFORE.search(sentence[: quantity.span_start]):
+            match = before[-1]
+        if match is not None and not (quantity.increment and match.metric in POPULATION_METRICS):
+            metric = metrics[match.metric]
+            span = (quantity.span_start, quantity.end)
+            extra.append(_figure(sentence, quantity, metric, None, span, as_of))
+    return extra
+
+
+def _number_text(figure: Figure) -> str:
+    """The figure's number as written (from its start up to the end of the number)."""
+    found = find_quantities(figure.sentence[figure.start :], increments=True)
+    return found[0].text if found else ""
+
+
+def _hedge_length(figure: Figure) -> int:
+    """How far before its number a figure's hedge starts ('more than 200': 10)."""
+    for quantity in find_quantities(figure.sentence, increments=True):
+        if quantity.start == figure.start:
+            return quantity.start - quantity.span_start
+    return 0
 
 
 def extract_figures(
@@ -272,7 +418,7 @@ def extract_figures(
 ) -> list[Figure]:
     """All figures for tracked metrics stated in one sentence, in reading order."""
     specs = tuple(metrics)
-    quantities = find_quantities(sentence)
+    quantities = find_quantities(sentence, increments=True)
     hits = _phrase_hits(sentence, specs) if quantities else []
     if not hits:
         return []
@@ -288,11 +434,16 @@ def extract_figures(
             unmatched.append(quantity)
             continue
         metric = best.hit.metric
+        if quantity.increment and (metric.id in POPULATION_METRICS or metric.has_subject):
+            continue  # 'another 31 political prisoners' is a change, not the level
         subject = _subject(sentence, quantity, percents) if metric.has_subject else None
         if metric.has_subject and subject is None:
             continue
         span = (min(quantity.span_start, best.hit.start), max(quantity.end, best.hit.end))
         figures.append(_figure(sentence, quantity, metric, subject, span, as_of))
     by_id = {m.id: m for m in specs}
-    figures += _parallel_figures(sentence, figures, unmatched, by_id, as_of)
+    figures += _parallel_figures(sentence, figures, unmatched, by_id, as_of, hits)
+    taken = {f.start for f in figures}
+    rest = [q for q in unmatched if q.start not in taken]
+    figures += _parallel_counts(sentence, figures, rest, by_id, hits, as_of)
     return sorted(figures, key=lambda f: f.start)

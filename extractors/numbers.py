@@ -100,9 +100,18 @@ _NOT_LEVEL_AFTER = re.compile(
     r"further|extra|increase|rise|jump|drop|fall|decline|growth|times|fold|-fold)\b|\s*[$€£₽°])"
 )
 _NOT_LEVEL_BEFORE = re.compile(
-    r"(?i:(?:\b(?:aged?|ages|age\s+of|another|a\s+further|an\s+additional|an\s+extra|"
-    r"usd|eur|byn|rub|gbp)|[$€£₽])\s*$)"
+    r"(?i:(?:\b(?:aged?|ages|age\s+of|usd|eur|byn|rub|gbp)|[$€£₽])\s*$)"
 )
+# "another 37 were released": an increment, a count of events but not the level of a stock.
+_INCREMENT_BEFORE = re.compile(r"(?i:\b(?:another|a\s+further|an\s+additional|an\s+extra)\s*$)")
+# "a quarter of a million", "half a million", "three quarters of a billion"
+_FRACTION_SCALE = re.compile(
+    r"(?i:(?<![\w-])(?P<fraction>(?:a|one)\s+quarter|(?:a|one)\s+third|three\s+quarters|"
+    r"two\s+thirds|(?:a|one)\s+half|half)\s+(?:of\s+)?(?:a|an|one)\s+"
+    r"(?P<scale>thousand|million|billion)\b)"
+)
+_FRACTIONS = {"quarter": 0.25, "third": 1 / 3, "three quarters": 0.75, "two thirds": 2 / 3,
+              "half": 0.5}
 _CHANGE_VERB = (
     r"(?:increased?|increasing|rose|risen|rise|rising|grew|grown|grow|fell|fallen|fall|dropped|"
     r"drop|decreased?|declined?|jumped|climbed|shrank|shrunk|shrink|hit|cut|reduced?|went\s+up|"
@@ -129,6 +138,7 @@ class Quantity:
     end: int  # offset after the last number and its unit
     span_start: int  # offset of the qualifier or 'between' (of the number when there is none)
     text: str  # the sentence text from span_start to end
+    increment: bool = False  # 'another 37': a count of new events, not the level of a stock
 
 
 @dataclass(frozen=True)
@@ -184,16 +194,31 @@ def _token(match: re.Match[str]) -> _Token:
     return _Token(value * scale, match.start(), match.end(), scale, plain)
 
 
+def _fraction_tokens(masked: str) -> tuple[list[_Token], str]:
+    """'a quarter of a million' and the like as tokens; the text with them blanked."""
+    tokens = []
+    chars = list(masked)
+    for match in _FRACTION_SCALE.finditer(masked):
+        words = " ".join(match.group("fraction").lower().split())
+        fraction = next(v for k, v in _FRACTIONS.items() if words.endswith(k))
+        scale = float(_SCALES[match.group("scale").lower()])
+        value = float(round(fraction * scale))
+        tokens.append(_Token(value, match.start(), match.end(), scale, False))
+        chars[match.start() : match.end()] = "\x00" * (match.end() - match.start())
+    return tokens, "".join(chars)
+
+
 def _tokens(masked: str) -> list[_Token]:
     """All numbers in the masked text, each with its percent suffix when present."""
-    tokens = []
-    for match in NUMBER.finditer(masked):
-        token = _token(match)
+    tokens, rest = _fraction_tokens(masked)
+    matches = [_token(match) for match in NUMBER.finditer(rest)]
+    found = []
+    for token in sorted(tokens + matches, key=lambda t: t.start):
         suffix = _PERCENT_SUFFIX.match(masked, token.end)
         if suffix:
             token = replace(token, plain=False, percent_end=suffix.end())
-        tokens.append(token)
-    return tokens
+        found.append(token)
+    return found
 
 
 def _range_partner(masked: str, low: _Token, high: _Token) -> bool:
@@ -240,7 +265,10 @@ def _qualifier(text: str, start: int, is_range: bool) -> tuple[str | None, int]:
 
 
 def _is_level(text: str, masked: str, low: _Token, quantity: Quantity) -> bool:
-    """False for years, ages, durations, money, changes and idioms such as 'one of'."""
+    """False for years, ages, durations, money, changes and idioms such as 'one of'.
+
+    Increments ('another 37') pass; the caller decides whether it wants them.
+    """
     if low.plain and 1900 <= low.value <= 2100 and quantity.unit is None:
         return False
     before = masked[: quantity.span_start]
@@ -276,14 +304,23 @@ def _quantity(text: str, low: _Token, high: _Token | None) -> Quantity:
     )
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every stated level in a sentence, in order; distractor numbers are left out."""
+def find_quantities(text: str, increments: bool = False) -> list[Quantity]:
+    """Every stated level in a sentence, in order; distractor numbers are left out.
+
+    With `increments`, numbers after 'another', 'a further' and the like are kept too,
+    marked `increment=True` (they count events, such as releases, but are no level).
+    """
     masked = mask_non_quantities(text)
     found = []
     for low, high in _group(masked, _tokens(masked)):
         quantity = _quantity(text, low, high)
-        if _is_level(text, masked, low, quantity):
-            found.append(quantity)
+        if not _is_level(text, masked, low, quantity):
+            continue
+        if _INCREMENT_BEFORE.search(masked[: quantity.span_start]):
+            if not increments:
+                continue
+            quantity = replace(quantity, increment=True)
+        found.append(quantity)
     return found
 
 

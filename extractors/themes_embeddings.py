@@ -24,6 +24,7 @@ from extractors.themes import (
     ThemeSpec,
     _normalise_prototypes,
     _snippet,
+    negative_entry,
     tokens,
 )
 
@@ -80,14 +81,17 @@ class EmbeddingThemeClassifier:
         model_path: str,
         threshold: float = 0.0,
         prototypes: Mapping[str, Sequence[Prototype | str]] | None = None,
-        global_negatives: Sequence[str] = (),
+        global_negatives: Sequence[str | tuple[str, float]] = (),
         encoder: Any = None,
     ) -> None:
         self.themes = list(themes)
         self.floor = threshold
         self._aliases = compile_aliases(aliases or {})
         self._encoder = encoder if encoder is not None else load_encoder(model_path)
-        self._negatives = [tuple(tokens(p.lower())) for p in global_negatives if p.strip()]
+        self._negatives = [
+            (tuple(tokens(p.lower())), w) for p, w in map(negative_entry, global_negatives)
+            if p.strip()
+        ]
         known = {t.id for t in self.themes}
         self._prototypes = [
             (theme, p) for theme, items in _normalise_prototypes(prototypes).items()
@@ -107,10 +111,13 @@ class EmbeddingThemeClassifier:
         )
 
     def _negative(self, text: str) -> bool:
+        """Off-topic: the weights of the global negatives found add up to 1."""
         stems = tokens(text.lower())
-        return any(
-            tuple(stems[i : i + len(n)]) == n for n in self._negatives for i in range(len(stems))
+        found = sum(
+            w for n, w in self._negatives
+            if any(tuple(stems[i : i + len(n)]) == n for i in range(len(stems)))
         )
+        return found >= 1.0 - 1e-9
 
     def _score_one(self, text: str, vector: Any) -> list[ThemeScore]:
         damp = NEGATIVE_DAMPING if self._negative(text) else 1.0

@@ -8,6 +8,7 @@ from extractors.evaluation import (
     PRF,
     accuracy,
     figure_prf,
+    learn_assignment,
     learn_threshold,
     learn_thresholds,
     parse_records,
@@ -64,3 +65,20 @@ def test_learned_thresholds_are_pulled_towards_the_common_one() -> None:
     scores = [{"a": 0.9, "b": 0.4}, {"a": 0.2, "b": 0.9}, {"a": 0.6, "b": 0.1}]
     learned = learn_thresholds(scores, [["a"], ["b"], []], ["a", "b"])
     assert set(learned) == {"a", "b"} and all(0.2 <= t <= 0.95 for t in learned.values())
+
+
+def test_learned_assignment_keeps_the_best_knobs() -> None:
+    from extractors.themes import choose_themes
+
+    rows = [
+        [("a", 0.9, True), ("b", 0.3, True)],
+        [("b", 0.8, True), ("a", 0.7, True)],
+        [("a", 0.35, True)],
+        [("b", 0.45, True)],
+    ]
+    gold = [["a"], ["b", "a"], ["a"], []]
+    runs = [(rows, [True, True, True, False])]
+    learned = learn_assignment(runs, gold, ["a", "b"], lambda *x: choose_themes(*x).themes)
+    assert set(learned.thresholds) == {"a", "b"}
+    assert 0 < learned.fallback_floor <= 0.5 and 0 <= learned.relative_floor < 1
+    assert learned.macro_f1 > 0.5

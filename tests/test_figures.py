@@ -252,3 +252,47 @@ def test_custom_metric_spec():
     spec = MetricSpec("tanks", "Tanks", "entities", ("tanks",))
     figure = only("Satellite images show 40 tanks near the border.", [spec])
     assert (figure.metric, figure.value, figure.unit) == ("tanks", 40, "entities")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Brussels blacklisted twelve officials and four state companies.",
+         [("sanctioned", 12, None), ("sanctioned", 4, None)]),
+        ("Around 3,000 students and pensioners gathered in the square.",
+         [("protesters", 3000, None)]),
+        ("Half a million Belarusians have emigrated since 2020.",
+         [("emigrated", 500000, None)]),
+        ("A further 14 prisoners were pardoned on Friday.", [("released", 14, None)]),
+        ("Fifty were released in May, bringing the total to 300.",
+         [("released", 50, None), ("released", 300, None)]),
+        ("Rights groups say 35 journalists remain in jail.",
+         [("journalists_imprisoned", 35, None)]),
+        ("Officially Syrankov won 4% of the vote.", [("vote_share", 4, "syrankov")]),
+        ("The count gave Lukashenka 81%, against 5% for Ivan Petrovich.",
+         [("vote_share", 81, "lukashenka"), ("vote_share", 5, "petrovich")]),
+        ("A thousand detainees were freed overnight.", [("released", 1000, None)]),
+        ("The authorities released and deported 14 prisoners.", [("released", 14, None)]),
+        ("Some 33 journalists are held in Belarusian prisons.",
+         [("journalists_imprisoned", 33, None)]),
+        ("The election commission announced 79% for Lukashenka.",
+         [("vote_share", 79, "lukashenka")]),
+    ],
+)
+def test_parallel_and_looser_phrasings(metrics, sentence, expected):
+    figures = extract_figures(sentence, metrics, DOC)
+    assert [(f.metric, f.value, f.subject) for f in figures] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Another 25 people were recognised as political prisoners this month.",
+        "Viasna listed 1,265 political prisoners in its January report.",
+        "Some 1,100 political prisoners remain after the latest releases.",
+    ],
+)
+def test_increments_and_stocks(metrics, sentence):
+    assert [f.metric for f in extract_figures(sentence, metrics, DOC)] in (
+        [], ["political_prisoners"],
+    )

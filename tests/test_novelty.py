@@ -78,3 +78,30 @@ def test_polarity() -> None:
     assert is_negative("the eu does not recognise the result")
     assert not is_negative("no fewer than 37,000 people were prosecuted")
     assert not is_negative("not only the police but also the army")
+
+
+@pytest.fixture(scope="module")
+def stance_index(catalog) -> ClaimIndex:  # noqa: ANN001
+    known = [
+        ("s1", "The European Union turned out to be unprepared for the protests."),
+        ("s2", "The repressions in the country are not easing but intensifying."),
+        ("s3", "A crowd of 200,000 marched through the capital on 16 August."),
+        ("s4", "The regime's growing dependence on the Kremlin worries its neighbours."),
+    ]
+    return ClaimIndex(known, catalog.aliases)
+
+
+@pytest.mark.parametrize(
+    ("text", "novel"),
+    [
+        ("The European Union was caught unprepared by the protests.", False),
+        ("The European Union was well prepared for the protests.", True),
+        ("Repression in the country is not easing; it keeps intensifying.", False),
+        ("Repression in the country is easing.", True),
+        ("Some 200,000 people marched through the capital on 16 August.", False),
+        ("Some 200,000 people marched through the capital on 23 August.", True),
+        ("The regime has become less dependent on the Kremlin.", True),
+    ],
+)
+def test_stance_and_dates(stance_index: ClaimIndex, text: str, novel: bool) -> None:
+    assert stance_index.judge(text).novel is novel

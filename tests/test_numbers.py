@@ -183,3 +183,22 @@ def test_mask_keeps_offsets():
     masked = mask_non_quantities(text)
     assert len(masked) == len(text)
     assert not any(ch.isdigit() for ch in masked)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a quarter of a million people", 250_000),
+        ("half a million people", 500_000),
+        ("three quarters of a million", 750_000),
+    ],
+)
+def test_fractions_of_scales(text, value):
+    quantity = parse_quantity(text)
+    assert quantity is not None and quantity.value == value
+
+
+def test_increments_are_kept_only_on_request():
+    assert find_quantities("Another 37 were released.") == []
+    (quantity,) = find_quantities("Another 37 were released.", increments=True)
+    assert quantity.value == 37 and quantity.increment

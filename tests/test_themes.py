@@ -121,3 +121,39 @@ def test_embeddings_backend_scores_with_evidence(catalog) -> None:  # noqa: ANN0
     best = max(scores, key=lambda s: s.score)
     assert best.theme == "media_freedom"
     assert best.evidence[0].startswith("nearest: media_freedom:0")
+
+
+def test_porter_stems_fold_british_spellings_and_derivations() -> None:
+    from extractors.themes import theme_stem, tokens
+
+    assert theme_stem("organisation") == theme_stem("organization")
+    assert theme_stem("imprisoned") == theme_stem("imprisonment")
+    assert theme_stem("news") != theme_stem("new")
+    assert tokens("self-determination") == tokens("self determination")
+
+
+def test_choose_themes_thresholds_relative_floor_and_fallback() -> None:
+    from extractors.themes import choose_themes
+
+    ranked = [("a", 0.9, True), ("b", 0.8, True), ("c", 0.5, False)]
+    assert choose_themes(ranked, {"a": 0.5, "b": 0.5, "c": 0.4}, 0.85).themes == ("a", "b")
+    weak = [("a", 0.35, True)]
+    assert choose_themes(weak, {"a": 0.6}, 0.0, 0.3, in_context=True).fallback == "a"
+    assert choose_themes(weak, {"a": 0.6}, 0.0, 0.3, in_context=False).themes == ()
+    assert choose_themes([("a", 0.35, False)], {"a": 0.6}, 0.0, 0.3).themes == ()
+
+
+def test_examples_and_weighted_negatives_come_from_the_model() -> None:
+    model = theme_model_from_toml(
+        {"negative": {"global": ["uefa"], "weak": {"match": 0.5, "league": 0.5}}},
+        {"examples": {"t1": {"themes": ["sanctions"], "text": "Brussels froze the assets."}}},
+    )
+    assert model.global_negatives == ("uefa", ("match", 0.5), ("league", 0.5))
+    assert [p.text for p in model.examples["sanctions"]] == ["Brussels froze the assets."]
+    spec = ThemeSpec("sanctions", ("asset freeze",), threshold=0.3,
+                     examples=model.examples["sanctions"])
+    classifier = LexicalThemeClassifier([spec], global_negatives=model.global_negatives)
+    (score,) = classifier.classify(["The EU froze the assets of officials in Minsk."])[0]
+    assert score.assigned and any("example:t1" in e for e in score.evidence)
+    damped = classifier.classify(["The league match in Minsk: an asset freeze of the club."])
+    assert not any(s.assigned for s in damped[0])
