@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean bench bench-quick
 
 $(BIN)/belmon: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+bench-quick: install
+	$(BIN)/python -m benchmarks.run --quick
 
 lint: install
 	$(BIN)/ruff check .

@@ -106,9 +106,11 @@ def analyse_batch(
 ) -> CycleBatch:
     """Analyse articles and folder documents, linking syndicated copies to their original;
     theme prototypes come from the seeded reference documents."""
+    batch = CycleBatch(articles=articles, folder_docs=folder_docs)
+    if not articles and not folder_docs:
+        return batch  # nothing new: building the classifier would be the whole cost
     classifier = build_classifier(settings, catalog, prototypes_from_rows(prototypes) or None)
     now = datetime.now()
-    batch = CycleBatch(articles=articles, folder_docs=folder_docs)
     links = link_syndicated(articles, sketches)
     for article in articles:
         analysis = analyse_document(article.document, classifier, catalog.metrics, now)
@@ -140,17 +142,13 @@ def _article_fetch_rows(run_id: str, fetched: Sequence, articles: Sequence[Artic
     return rows
 
 
-def cycle_tables(run_id: str, batch: CycleBatch, outcomes: Sequence[FeedOutcome],
-                 fetched: Sequence, states: dict[str, Row]) -> dict[str, list[Row]]:
-    """Rows per named insert query for the cycle's one write transaction."""
+def article_tables(run_id: str, batch: CycleBatch, fetched: Sequence) -> dict[str, list[Row]]:
+    """Rows per named insert query for one batch of articles: documents go in with their
+    entries, raw pages and alerts, so a batch is stored whole or not at all."""
     now = datetime.now()
-    feed_fetches = [
-        fetch_row(run_id, o.result, "feed", o.status, o.problem) for o in outcomes
-    ]
     stored = {a.document.doc_id for a in batch.articles}
     return {
-        "upsert_feeds": [feed_state_row(o, states.get(o.name), now) for o in outcomes],
-        "insert_fetches": feed_fetches + _article_fetch_rows(run_id, fetched, batch.articles),
+        "insert_fetches": _article_fetch_rows(run_id, fetched, batch.articles),
         "insert_entries": [entry_row(c, run_id, now) for c, _ in fetched if c.doc_id in stored],
         "upsert_raw_pages": [
             {"doc_id": a.document.doc_id, "url": a.final_url, "content_type": a.content_type,
@@ -162,26 +160,50 @@ def cycle_tables(run_id: str, batch: CycleBatch, outcomes: Sequence[FeedOutcome]
     }
 
 
-def cycle_counts(batch: CycleBatch, outcomes: Sequence[FeedOutcome], fetched: Sequence
-                 ) -> dict[str, Any]:
+def feed_tables(run_id: str, outcomes: Sequence[FeedOutcome], states: dict[str, Row]
+                ) -> dict[str, list[Row]]:
+    """Feed state (validators, failure counts) and feed fetch records, written last: a feed's
+    new ETag is stored only once every article it listed is stored, or a crash in between
+    would make the next run's 304 hide the articles that were not."""
+    now = datetime.now()
+    return {
+        "upsert_feeds": [feed_state_row(o, states.get(o.name), now) for o in outcomes],
+        "insert_fetches": [fetch_row(run_id, o.result, "feed", o.status, o.problem)
+                           for o in outcomes],
+    }
+
+
+def add_counts(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+    """Counts of several batches added up (lists concatenated)."""
+    merged = dict(total)
+    for key, value in part.items():
+        merged[key] = merged[key] + value if key in merged else value
+    return merged
+
+
+def feed_counts(outcomes: Sequence[FeedOutcome]) -> dict[str, Any]:
     statuses = [o.status for o in outcomes]
-    failed = [f"{o.name}: {o.problem}" for o in outcomes if o.status == "failed"]
-    lost = len(fetched) - len(batch.articles)
     return {
         "feeds_ok": statuses.count("ok"),
         "feeds_not_modified": statuses.count("not_modified"),
         "feeds_empty": statuses.count("empty"),
         "feeds_failed": statuses.count("failed"),
         "entries_seen": sum(len(o.candidates) for o in outcomes),
+        "errors": [f"{o.name}: {o.problem}" for o in outcomes if o.status == "failed"],
+    }
+
+
+def batch_counts(batch: CycleBatch, fetched: Sequence) -> dict[str, Any]:
+    return {
         "new_articles": len(batch.articles),
         "folder_documents": len(batch.folder_docs),
         "duplicates": batch.duplicates,
         "fallbacks": sum(1 for a in batch.articles if a.fallback),
-        "articles_without_text": lost,
+        "articles_without_text": len(fetched) - len(batch.articles),
         "new_figures": sum(1 for a in batch.analyses for f in a.figures if f.get("is_new")),
         "new_claims": sum(1 for a in batch.analyses for c in a.claims if c.get("novel")),
         "alerts_created": len(batch.alerts),
-        "errors": failed + batch.problems,
+        "errors": list(batch.problems),
     }
 
 

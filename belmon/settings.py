@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     unhealthy_after: int = Field(5, ge=1, description="Failed runs before a feed is unhealthy.")
     schedule_minutes: int = Field(30, ge=1)
     dedup_window_days: int = Field(30, ge=1)
+    article_batch_size: int = Field(250, ge=1, description="Articles per batch (memory bound).")
     # Alerts
     apprise_config: Path | None = Field(None, description="apprise YAML or text config file.")
     apprise_urls: SecretStr | None = Field(None, description="apprise URLs, space/comma separated.")

@@ -8,6 +8,7 @@ headline leaves it high, a different story leaves it near zero.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from extractors.text import words
@@ -58,6 +59,7 @@ class SketchIndex:
     documents are only compared when they share one of their smallest shingle hashes."""
 
     PROBE = 32
+    MAX_CANDIDATES = 20
 
     def __init__(self, threshold: float = DUPLICATE_JACCARD) -> None:
         self.threshold = threshold
@@ -72,10 +74,14 @@ class SketchIndex:
             self._postings.setdefault(value, []).append(doc_id)
 
     def best_match(self, signature: list[int]) -> tuple[str, float] | None:
-        """The most similar indexed document above the threshold, if any."""
+        """The most similar indexed document above the threshold, if any.
+
+        Only documents sharing several of the probed hashes are compared: a near-copy shares
+        most of them, while templated text (boilerplate, common phrases) shares one or two."""
         if not signature:
             return None
-        candidates = {d for v in signature[: self.PROBE] for d in self._postings.get(v, ())}
-        return find_original(
-            signature, ((d, self._sketches[d]) for d in sorted(candidates)), self.threshold
-        )
+        shared = Counter(d for v in signature[: self.PROBE] for d in self._postings.get(v, ()))
+        needed = max(2, int(len(signature[: self.PROBE]) * self.threshold / 2))
+        candidates = sorted(d for d, n in shared.most_common(self.MAX_CANDIDATES) if n >= needed)
+        return find_original(signature, ((d, self._sketches[d]) for d in candidates),
+                             self.threshold)

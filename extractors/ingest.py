@@ -142,13 +142,18 @@ def build_article(
             problem = None if page.text else "no extractable text on the page"
     if page is not None and page.text:
         return Article(candidate, _document(candidate, page.text, EXTRACTOR_VERSION, page),
-                       page.site_name, None, gzip.compress(body or b""), final_url, content_type)
+                       page.site_name, None, _raw(body), final_url, content_type)
     fallback_text = summary_text(candidate.summary)
     if not fallback_text:
         return None
     return Article(candidate, _document(candidate, fallback_text, SUMMARY_EXTRACTOR, page),
                    page.site_name if page else None, problem or "no link in the feed entry",
-                   gzip.compress(body) if body else None, final_url, content_type)
+                   _raw(body) if body else None, final_url, content_type)
+
+
+def _raw(body: bytes | None) -> bytes:
+    """Raw page for the archive: gzip level 1 is 4x faster than 9 for 12% more bytes."""
+    return gzip.compress(body or b"", compresslevel=1)
 
 
 def folder_document(path: Path, folder_name: str) -> DocumentInput | None:

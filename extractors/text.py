@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
@@ -44,20 +45,33 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if p]
 
 
-def compile_aliases(aliases: Mapping[str, list[str]]) -> list[tuple[re.Pattern[str], str]]:
-    """Patterns that rewrite transliteration variants to one canonical spelling."""
-    compiled = []
+@dataclass(frozen=True)
+class AliasFolder:
+    """One pattern that finds every transliteration variant, and their canonical spellings:
+    one regex pass per text instead of one per variant."""
+
+    pattern: re.Pattern[str] | None
+    canonical: dict[str, str]
+
+    def fold(self, text: str) -> str:
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: self.canonical.get(m.group(0).lower(), m.group(0)), text)
+
+
+def compile_aliases(aliases: Mapping[str, list[str]]) -> AliasFolder:
+    """The folder for a table of canonical name -> variants (seeds/themes.toml [aliases])."""
+    lookup: dict[str, str] = {}
     for canonical, variants in aliases.items():
-        for variant in sorted(variants, key=len, reverse=True):
-            if variant.endswith(("'s", "’s")):
-                continue  # possessives are handled by the stem
-            pattern = re.compile(rf"\b{re.escape(variant)}\b", re.IGNORECASE)
-            compiled.append((pattern, canonical))
-    return compiled
+        for variant in variants:
+            if not variant.endswith(("'s", "’s")):  # possessives are handled by the stem
+                lookup[variant.lower()] = canonical
+    if not lookup:
+        return AliasFolder(None, {})
+    alternatives = "|".join(re.escape(v) for v in sorted(lookup, key=len, reverse=True))
+    return AliasFolder(re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), lookup)
 
 
-def canonicalise(text: str, aliases: list[tuple[re.Pattern[str], str]]) -> str:
+def canonicalise(text: str, aliases: AliasFolder) -> str:
     """Replace name variants (Lukashenko -> lukashenka) so they do not split themes or claims."""
-    for pattern, canonical in aliases:
-        text = pattern.sub(canonical, text)
-    return text
+    return aliases.fold(text)

@@ -70,6 +70,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             "BELMON_BACKOFF_BASE": "0.01", "BELMON_BACKOFF_MAX": "1",
             "BELMON_READ_TIMEOUT": "1", "BELMON_TOTAL_TIMEOUT": "2",
             "BELMON_MAX_BYTES": "200000", "BELMON_UNHEALTHY_AFTER": "2",
+            "BELMON_ARTICLE_BATCH_SIZE": "3",  # several batches: syndication across batches
         }.items():
             env.setenv(key, value)
         path = root / "w.duckdb"
