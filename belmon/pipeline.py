@@ -117,8 +117,9 @@ def metric_rows(catalog: Catalog) -> list[dict[str, Any]]:
     ]
 
 
-def fetch_policy(settings: Settings) -> FetchPolicy:
-    """The fetcher's limits, from settings."""
+def fetch_policy(settings: Settings, for_feeds: bool = False) -> FetchPolicy:
+    """The fetcher's limits, from settings. Feeds get `feed_retries`: a failing feed is asked
+    again next cycle anyway, and retrying within the cycle delays every cycle."""
     return FetchPolicy(
         user_agent=f"{settings.user_agent} (+{settings.contact_url})",
         max_concurrency=settings.max_concurrency,
@@ -128,7 +129,7 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         total_timeout=settings.total_timeout,
         max_bytes=settings.max_bytes,
         max_redirects=settings.max_redirects,
-        retries=settings.retries,
+        retries=settings.feed_retries if for_feeds else settings.retries,
         backoff_base=settings.backoff_base,
         backoff_max=settings.backoff_max,
         allow_private_networks=settings.allow_private_networks,

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     max_bytes: int = Field(5_000_000, ge=1024)
     max_redirects: int = Field(5, ge=0)
     retries: int = Field(3, ge=0)
+    feed_retries: int = Field(1, ge=0, description="Retries of a feed within one cycle.")
     backoff_base: float = Field(0.5, ge=0)
     backoff_max: float = Field(30.0, ge=0)
     allow_private_networks: bool = False

@@ -49,7 +49,7 @@ def fetch_feeds(settings: Settings, feeds: list, states: dict) -> list[FeedOutco
         for f in feeds
     ]
     with progress("feeds", len(requests), get_run_logger()) as advance:
-        results = fetch_all_sync(requests, fetch_policy(settings), on_done=advance)
+        results = fetch_all_sync(requests, fetch_policy(settings, for_feeds=True), on_done=advance)
     return [monitoring.parse_feed_result(f, r) for f, r in zip(feeds, results, strict=True)]
 
 
