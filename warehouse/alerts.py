@@ -9,19 +9,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse.db import dicts, registered
 from warehouse.queries import sql
 
 Row = dict[str, Any]
 
 
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[Row]:
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
 def representative_figures(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     """Every document's representative figures, oldest first (to replay 'latest known')."""
-    return _dicts(conn.execute(sql("representative_figures")))
+    return dicts(conn.execute(sql("representative_figures")))
 
 
 def known_claims(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -32,15 +28,13 @@ def unannounced(conn: duckdb.DuckDBPyConnection, item_keys: Sequence[str]) -> se
     """The item keys no alert has announced yet (one anti-join)."""
     if not item_keys:
         return set()
-    conn.register("batch_rows", pa.table({"item_key": pa.array(list(item_keys), pa.string())}))
-    try:
+    keys = pa.table({"item_key": pa.array(list(item_keys), pa.string())})
+    with registered(conn, "batch_rows", keys):
         return {row[0] for row in conn.execute(sql("unannounced_items")).fetchall()}
-    finally:
-        conn.unregister("batch_rows")
 
 
 def due_alerts(conn: duckdb.DuckDBPyConnection, now: datetime) -> list[Row]:
-    return _dicts(conn.execute(sql("due_alerts"), [now]))
+    return dicts(conn.execute(sql("due_alerts"), [now]))
 
 
 def mark_sent(conn: duckdb.DuckDBPyConnection, alert_id: str, now: datetime) -> None:
@@ -64,8 +58,8 @@ def retry_all_now(conn: duckdb.DuckDBPyConnection) -> None:
 def digest_inputs(conn: duckdb.DuckDBPyConnection, since: datetime) -> dict[str, list]:
     """New figures, new claims and article counts per theme since a time."""
     return {
-        "figures": _dicts(conn.execute(sql("digest_figures"), [since])),
-        "claims": _dicts(conn.execute(sql("digest_claims"), [since])),
+        "figures": dicts(conn.execute(sql("digest_figures"), [since])),
+        "claims": dicts(conn.execute(sql("digest_claims"), [since])),
         "themes": conn.execute(sql("digest_theme_counts"), [since]).fetchall(),
     }
 
@@ -74,8 +68,6 @@ def figure_sources(conn: duckdb.DuckDBPyConnection, figure_ids: Sequence[str]) -
     """Value, date and source title of the given figures (the 'previously' of an alert)."""
     if not figure_ids:
         return {}
-    conn.register("batch_rows", pa.table({"figure_id": pa.array(list(figure_ids), pa.string())}))
-    try:
-        return {r["figure_id"]: r for r in _dicts(conn.execute(sql("figure_sources")))}
-    finally:
-        conn.unregister("batch_rows")
+    ids = pa.table({"figure_id": pa.array(list(figure_ids), pa.string())})
+    with registered(conn, "batch_rows", ids):
+        return {r["figure_id"]: r for r in dicts(conn.execute(sql("figure_sources")))}

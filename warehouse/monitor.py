@@ -9,25 +9,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import transaction
+from warehouse.db import dicts, registered, transaction
 from warehouse.queries import sql
-from warehouse.writers import DOCUMENT_TABLES, insert_rows, replace_documents
+from warehouse.writers import insert_rows, replace_documents
 
 Row = dict[str, Any]
 
 
 def feed_states(conn: duckdb.DuckDBPyConnection) -> dict[str, Row]:
-    cursor = conn.execute(sql("feed_states"))
-    columns = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+    return {row["name"]: row for row in dicts(conn.execute(sql("feed_states")))}
 
 
 def _with_batch(conn: duckdb.DuckDBPyConnection, query: str, table: pa.Table) -> list[tuple]:
-    conn.register("batch_rows", table)
-    try:
+    with registered(conn, "batch_rows", table):
         return conn.execute(sql(query)).fetchall()
-    finally:
-        conn.unregister("batch_rows")
 
 
 def new_candidate_indexes(conn: duckdb.DuckDBPyConnection, keys: Sequence[Row]) -> list[int]:
@@ -68,13 +63,9 @@ def write_cycle(
 
 
 def raw_pages_since(conn: duckdb.DuckDBPyConnection, since: datetime) -> list[Row]:
-    cursor = conn.execute(sql("raw_pages_since"), [since])
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return dicts(conn.execute(sql("raw_pages_since"), [since]))
 
 
 def feed_health(conn: duckdb.DuckDBPyConnection, unhealthy_after: int) -> list[tuple]:
     return conn.execute(sql("feed_health"), [unhealthy_after]).fetchall()
 
-
-__all__ = ["DOCUMENT_TABLES", "feed_states", "new_candidate_indexes", "write_cycle"]

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import transaction
+from warehouse.db import registered, transaction
 from warehouse.queries import sql
 
 Row = dict[str, Any]
@@ -24,11 +24,8 @@ def insert_rows(conn: duckdb.DuckDBPyConnection, query: str, rows: Sequence[Row]
     """Insert rows with one statement through a registered Arrow table; returns the count."""
     if not rows:
         return 0
-    conn.register("batch_rows", pa.Table.from_pylist(list(rows)))
-    try:
+    with registered(conn, "batch_rows", pa.Table.from_pylist(list(rows))):
         conn.execute(sql(query))
-    finally:
-        conn.unregister("batch_rows")
     return len(rows)
 
 
@@ -47,11 +44,8 @@ def replace_documents(
         return 0
     doc_ids = pa.table({"doc_id": [a.document["doc_id"] for a in analyses]})
     with transaction(conn) if own_transaction else nullcontext(conn):
-        conn.register("batch_doc_ids", doc_ids)
-        try:
+        with registered(conn, "batch_doc_ids", doc_ids):
             conn.execute(sql("delete_document_rows"))
-        finally:
-            conn.unregister("batch_doc_ids")
         for table in DOCUMENT_TABLES:
             rows = (
                 [a.document for a in analyses]
