@@ -214,12 +214,14 @@ def summary_markdown(counts: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def reanalyse_pages(settings: Settings, catalog: Catalog, pages: Sequence[Row]
+def reanalyse_pages(settings: Settings, catalog: Catalog, pages: Sequence[Row],
+                    prototypes: Sequence[tuple[str, str, list[str]]] = ()
                     ) -> list[DocumentAnalysis]:
-    """Re-extract stored pages and re-analyse them, keeping their identity and syndication."""
+    """Re-extract stored pages and re-analyse them, keeping their identity and syndication;
+    themes use the same reference prototypes as the monitoring cycle."""
     import gzip
 
-    classifier = build_classifier(settings, catalog)
+    classifier = build_classifier(settings, catalog, prototypes_from_rows(prototypes) or None)
     now = datetime.now()
     analyses = []
     for page in pages:

@@ -7,23 +7,27 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from belmon import monitoring
 from belmon.pipeline import catalog_for
 from belmon.settings import Settings, load_settings
+from warehouse import analysis as analysis_store
 from warehouse import db
 from warehouse import monitor as store
 
 
 @task(name="read-raw-pages", cache_policy=NO_CACHE)
-def read_pages(settings: Settings, since: datetime) -> list[dict[str, Any]]:
+def read_pages(settings: Settings, since: datetime) -> dict[str, Any]:
     with db.writer(settings.db, settings.lock_timeout) as conn:
-        return store.raw_pages_since(conn, since)
+        return {"pages": store.raw_pages_since(conn, since),
+                "prototypes": analysis_store.prototype_rows(conn)}
 
 
 @task(name="reanalyse-pages", cache_policy=NO_CACHE)
-def reanalyse(settings: Settings, pages: list[dict[str, Any]]) -> list:
-    return monitoring.reanalyse_pages(settings, catalog_for(settings), pages)
+def reanalyse(settings: Settings, stored: dict[str, Any]) -> list:
+    return monitoring.reanalyse_pages(settings, catalog_for(settings), stored["pages"],
+                                      stored["prototypes"])
 
 
 @task(name="write-reprocessed", cache_policy=NO_CACHE)
@@ -38,5 +42,5 @@ def reprocess_pages(db_path: str | None = None, since: str | None = None) -> dic
     """Bring stored articles up to the current extractor and analysis versions."""
     settings = load_settings(db=db_path)
     start = datetime.fromisoformat(since) if since else datetime(1970, 1, 1)
-    pages = read_pages(settings, start)
-    return {"documents": write(settings, reanalyse(settings, pages))}
+    stored = read_pages(settings, start)
+    return {"documents": write(settings, quote(reanalyse(settings, quote(stored))))}
