@@ -36,6 +36,7 @@ from extractors.ingest import (
     folder_files,
     unique_candidates,
 )
+from extractors.novelty import ClaimIndex
 from extractors.themes import prototypes_from_rows
 
 Row = dict[str, Any]
@@ -247,13 +248,12 @@ def reanalyse_pages(settings: Settings, catalog: Catalog, pages: Sequence[Row],
 
 
 def judge_and_plan(settings: Settings, catalog: Catalog, batch: CycleBatch,
-                   known_figures: list[Row], known_claims: list[tuple[str, str]],
-                   unannounced: Any) -> None:
+                   known_figures: list[Row], claims: ClaimIndex, unannounced: Any) -> None:
     """Decide which figures and claims are news and plan the alerts for them."""
     from belmon.alerts.evaluate import Thresholds, figure_lookup, plan_alerts
     from belmon.alerts.novelty import judge_batch
 
-    nearest = judge_batch(batch.analyses, known_figures, known_claims, catalog.aliases)
+    nearest = judge_batch(batch.analyses, known_figures, claims)
     if settings.alert_mode != "per_article":
         return
     labels = {m.id: m.label for m in catalog.metrics}

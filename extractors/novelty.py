@@ -14,15 +14,15 @@ asserts a direction or a verdict the known claim does not state is news as well.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from extractors.dates import MONTHS
 from extractors.recommendations import PRESCRIPTIVE
+from extractors.term_index import TermIndex
 from extractors.text import canonicalise, compile_aliases
 from extractors.themes import STOPWORDS, theme_stem
 
@@ -291,6 +291,12 @@ class ClaimFacts:
     sides: frozenset[str]  # the stances of POLAR taken: rising or falling, for or against...
     prescriptive: bool  # a recommendation ('should', 'must') rather than a statement
 
+    @cached_property
+    def opposites(self) -> frozenset[str]:
+        """Words this claim negates by a prefix, computed once per claim (a known claim is
+        compared with many new ones)."""
+        return prefix_opposites(self.words)
+
 
 def _number_value(match: re.Match[str]) -> float | None:
     """The value of one NUMBER match, or None for what is not a quantity."""
@@ -509,8 +515,8 @@ def prefix_opposites(words: Iterable[str]) -> frozenset[str]:
 def prefix_reversal(claim: ClaimFacts, known: ClaimFacts) -> bool:
     """'well prepared' against 'unprepared': a word on one side, its negation on the other."""
     return bool(
-        (claim.words & prefix_opposites(known.words) - prefix_opposites(claim.words))
-        or (known.words & prefix_opposites(claim.words) - prefix_opposites(known.words))
+        (claim.words & known.opposites - claim.opposites)
+        or (known.words & claim.opposites - known.opposites)
     )
 
 
@@ -544,23 +550,23 @@ class ClaimIndex:
     ) -> None:
         self._aliases = compile_aliases(aliases or {})
         self.threshold = threshold
-        self._known = list(known) + list(recommendations)
+        self._known: list[tuple[str, str]] = []
+        self._facts: list[ClaimFacts] = []
+        self._terms = TermIndex()
+        self.add(known, published)
+        self.add(recommendations, published, prescriptive=True)
+
+    def add(self, known: Sequence[tuple[str, str]], published: Mapping[str, date] | None = None,
+            prescriptive: bool = False) -> None:
+        """Make more claims known (a cycle adds each batch's claims before judging the next
+        batch, instead of reading and re-parsing every claim again)."""
         dates = published or {}
-        self._facts = [self.facts(text, dates.get(claim_id)) for claim_id, text in known]
-        self._facts += [
-            replace(self.facts(text, dates.get(rec_id)), prescriptive=True)
-            for rec_id, text in recommendations
-        ]
-        df: dict[str, int] = defaultdict(int)
-        for facts in self._facts:
-            for term in set(facts.terms):
-                df[term] += 1
-        n = len(self._known) + 1
-        self._idf = {t: math.log(n / c) + 1.0 for t, c in df.items()}
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for index, facts in enumerate(self._facts):
-            for term, weight in self._vector(facts.terms).items():
-                self._postings[term].append((index, weight))
+        facts = [self.facts(text, dates.get(claim_id)) for claim_id, text in known]
+        if prescriptive:
+            facts = [replace(f, prescriptive=True) for f in facts]
+        self._known.extend(known)
+        self._facts.extend(facts)
+        self._terms.extend(f.terms for f in facts)
 
     def __len__(self) -> int:
         return len(self._known)
@@ -584,22 +590,9 @@ class ClaimIndex:
             prescriptive=bool(PRESCRIPTIVE.search(folded)),
         )
 
-    def _vector(self, terms: Iterable[str]) -> dict[str, float]:
-        counts: dict[str, int] = defaultdict(int)
-        for term in terms:
-            counts[term] += 1
-        default_idf = math.log(len(self._known) + 1) + 1.0  # unseen words are rare words
-        raw = {t: (1 + math.log(c)) * self._idf.get(t, default_idf) for t, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
-        return {t: v / norm for t, v in raw.items()}
-
     def nearest(self, facts: ClaimFacts, k: int = CANDIDATES) -> list[tuple[float, int]]:
         """The k most similar known claims as (cosine, index), best first."""
-        sims: dict[int, float] = defaultdict(float)
-        for term, weight in self._vector(facts.terms).items():
-            for index, known_weight in self._postings.get(term, ()):
-                sims[index] += weight * known_weight
-        return sorted(((s, i) for i, s in sims.items()), reverse=True)[:k]
+        return self._terms.nearest(facts.terms, k)
 
     def judge(self, text: str, published: date | None = None) -> NoveltyJudgement:
         """Not novel when a similar known claim agrees on numbers, dates, actors and polarity."""

@@ -26,6 +26,7 @@ from belmon.settings import Settings, load_settings
 from extractors.cycle import FeedOutcome
 from extractors.fetch import FetchRequest, fetch_all_sync
 from extractors.ingest import Article, Candidate
+from extractors.novelty import ClaimIndex
 from warehouse import alerts as alert_store
 from warehouse import analysis as analysis_store
 from warehouse import db, writers
@@ -92,20 +93,25 @@ def extract_and_analyse(settings: Settings, fetched: list, state: dict, folder_d
 
 
 @task(name="judge-novelty", cache_policy=NO_CACHE)
-def judge_novelty(settings: Settings, batch: monitoring.CycleBatch) -> monitoring.CycleBatch:
-    """Figures and claims that are news, and the alerts they raise (not yet sent)."""
+def judge_novelty(settings: Settings, batch: monitoring.CycleBatch, claims: ClaimIndex | None
+                  ) -> tuple[monitoring.CycleBatch, ClaimIndex | None]:
+    """Figures and claims that are news, and the alerts they raise (not yet sent). The claim
+    index is read from the warehouse once per cycle, at the first batch with something new,
+    and grows with each batch: parsing every known claim again per batch cost more than
+    judging the new ones."""
     if not batch.analyses:
-        return batch
+        return batch, claims
+    catalog = catalog_for(settings)
     with db.writer(settings.db, settings.lock_timeout) as conn:
         figures = alert_store.representative_figures(conn)
-        claims = alert_store.known_claims(conn)
+        if claims is None:
+            claims = ClaimIndex(alert_store.known_claims(conn), catalog.aliases)
 
         def unannounced(keys: list[str]) -> set[str]:
             return alert_store.unannounced(conn, keys)
 
-        monitoring.judge_and_plan(settings, catalog_for(settings), batch, figures, claims,
-                                  unannounced)
-    return batch
+        monitoring.judge_and_plan(settings, catalog, batch, figures, claims, unannounced)
+    return batch, claims
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -184,7 +190,7 @@ def _article_batch(settings: Settings, run_id: str, clock: StageClock, state: di
         batch = extract_and_analyse(settings, quote(fetched), quote(state), quote(folder_docs),
                                     problems)
     with clock("novelty"):
-        batch = judge_novelty(settings, quote(batch))
+        batch, state["claims"] = judge_novelty(settings, quote(batch), quote(state.get("claims")))
     with clock("database_writes"):
         counts = write_articles(settings, run_id, quote(batch), quote(fetched))
     state["sketches"] = state["sketches"] + [

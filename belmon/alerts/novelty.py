@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -18,16 +18,15 @@ def _is_copy(analysis: DocumentAnalysis) -> bool:
 
 
 def judge_batch(analyses: Sequence[DocumentAnalysis], known_figures: Sequence[Row],
-                known_claims: Sequence[tuple[str, str]], aliases: Mapping[str, list[str]]
-                ) -> dict[str, str]:
+                index: ClaimIndex) -> dict[str, str]:
     """Set figure and claim novelty on the batch's rows, oldest document first; returns the
-    text of each claim's nearest known claim (for messages).
+    text of each claim's nearest known claim (for messages). The batch's claims are then
+    added to the index, so that the next batch of the cycle is judged against them too.
 
     Syndicated copies are never news: they add an outlet to a story, nothing else."""
     ordered = sorted(analyses, key=lambda a: (a.document.get("published") or date.min,
                                               a.document["doc_id"]))
     latest, by_date = index_known(known_figures)
-    index = ClaimIndex(known_claims, aliases)
     seen_fingerprints: set[str] = set()
     nearest: dict[str, str] = {}
     for analysis in ordered:
@@ -40,6 +39,7 @@ def judge_batch(analyses: Sequence[DocumentAnalysis], known_figures: Sequence[Ro
                                 analysis.document.get("published"))
             if text:
                 nearest[claim["claim_id"]] = text
+    index.add([(c["claim_id"], c["text"]) for a in analyses for c in a.claims])
     return nearest
 
 
