@@ -6,6 +6,7 @@ warehouse/ does the SQL.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,9 +14,9 @@ from typing import Any
 
 from belmon.catalog import Catalog
 from belmon.feedlist import FeedSpec, FolderSpec
-from belmon.pipeline import build_classifier
 from belmon.settings import Settings
-from extractors.analysis import DocumentAnalysis, DocumentInput, analyse_document
+from belmon.workers import Analyser, AnalysisPool, Fetched, WorkResult
+from extractors.analysis import DocumentAnalysis, DocumentInput
 from extractors.cycle import (
     FeedOutcome,
     entry_row,
@@ -37,7 +38,6 @@ from extractors.ingest import (
     unique_candidates,
 )
 from extractors.novelty import ClaimIndex
-from extractors.themes import prototypes_from_rows
 
 Row = dict[str, Any]
 
@@ -68,20 +68,6 @@ def unique_candidates_of(outcomes: Sequence[FeedOutcome]) -> list[Candidate]:
     return unique_candidates([c for o in outcomes for c in o.candidates])
 
 
-def build_articles(fetched: Sequence[tuple[Candidate, FetchResult | None]]) -> list[Article]:
-    articles = []
-    for candidate, result in fetched:
-        body = result.body if result is not None and result.ok else None
-        problem = result.reason if result is not None and not result.ok else None
-        article = build_article(
-            candidate, body, result.final_url if result else None,
-            result.content_type if result else None, problem,
-        )
-        if article is not None:
-            articles.append(article)
-    return articles
-
-
 def folder_candidates(folders: Sequence[FolderSpec]) -> tuple[list[DocumentInput], list[str]]:
     """Documents of every folder source, and problems with unreadable folders or files."""
     docs, problems = [], []
@@ -100,21 +86,21 @@ def folder_candidates(folders: Sequence[FolderSpec]) -> tuple[list[DocumentInput
     return docs, problems
 
 
-def analyse_batch(
-    settings: Settings, catalog: Catalog, articles: list[Article],
-    folder_docs: list[DocumentInput], sketches: Sequence[tuple[str, Sequence[int]]],
-    prototypes: Sequence[tuple[str, str, list[str]]] = (),
-) -> CycleBatch:
-    """Analyse articles and folder documents, linking syndicated copies to their original;
-    theme prototypes come from the seeded reference documents."""
-    batch = CycleBatch(articles=articles, folder_docs=folder_docs)
-    if not articles and not folder_docs:
-        return batch  # nothing new: building the classifier would be the whole cost
-    classifier = build_classifier(settings, catalog, prototypes_from_rows(prototypes) or None)
+def analyse_batch(pool: AnalysisPool, fetched: Sequence[Fetched],
+                  folder_docs: list[DocumentInput],
+                  sketches: Sequence[tuple[str, Sequence[int]]]) -> CycleBatch:
+    """Extract and analyse a batch's pages and folder documents, linking syndicated copies
+    to their original. `timings` splits the wall time between extraction and analysis in
+    proportion to the CPU time the (possibly parallel) workers spent on each."""
     now = datetime.now()
-    links = link_syndicated(articles, sketches)
-    for article in articles:
-        analysis = analyse_document(article.document, classifier, catalog.metrics, now)
+    started = time.perf_counter()
+    work = pool.articles(fetched, now) if fetched else WorkResult()
+    pooled = time.perf_counter() - started
+    batch = CycleBatch(articles=[w.article for w in work.works], folder_docs=folder_docs)
+    links = link_syndicated([(w.article.document.doc_id, w.signature) for w in work.works],
+                            sketches)
+    for item in work.works:
+        article, analysis = item.article, item.analysis
         signature, original, similarity = links[article.document.doc_id]
         analysis.document.update({
             "canonical_url": article.candidate.canonical, "site_name": outlet(article),
@@ -125,9 +111,13 @@ def analyse_batch(
         batch.duplicates += original is not None
         batch.analyses.append(analysis)
     for doc in folder_docs:
-        analysis = analyse_document(doc, classifier, catalog.metrics, now)
+        analysis = pool.local.analyse(doc, now)
         analysis.document.update({"feed_name": doc.source_id, "site_name": doc.source_id})
         batch.analyses.append(analysis)
+    cpu = work.extraction_seconds + work.analysis_seconds
+    extraction = pooled * work.extraction_seconds / cpu if cpu else 0.0
+    batch.timings = {"extraction": extraction,
+                     "analysis": time.perf_counter() - started - extraction}
     return batch
 
 
@@ -215,14 +205,14 @@ def summary_markdown(counts: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def reanalyse_pages(settings: Settings, catalog: Catalog, pages: Sequence[Row],
+def reanalyse_pages(settings: Settings, pages: Sequence[Row],
                     prototypes: Sequence[tuple[str, str, list[str]]] = ()
                     ) -> list[DocumentAnalysis]:
     """Re-extract stored pages and re-analyse them, keeping their identity and syndication;
     themes use the same reference prototypes as the monitoring cycle."""
     import gzip
 
-    classifier = build_classifier(settings, catalog, prototypes_from_rows(prototypes) or None)
+    analyser = Analyser(settings, prototypes)
     now = datetime.now()
     analyses = []
     for page in pages:
@@ -236,7 +226,7 @@ def reanalyse_pages(settings: Settings, catalog: Catalog, pages: Sequence[Row],
         article = build_article(candidate, body, page["url"], page["content_type"], None)
         if article is None:
             continue
-        analysis = analyse_document(article.document, classifier, catalog.metrics, now)
+        analysis = analyser.analyse(article.document, now)
         analysis.document.update({
             "canonical_url": page["canonical_url"], "site_name": outlet(article),
             "feed_name": candidate.feed_name, "duplicate_of": page["duplicate_of"],

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     schedule_minutes: int = Field(30, ge=1)
     dedup_window_days: int = Field(30, ge=1)
     article_batch_size: int = Field(250, ge=1, description="Articles per batch (memory bound).")
+    analysis_workers: int = Field(
+        0, ge=0, description="Processes for extraction and analysis (0: one per core)."
+    )
+    parallel_min_articles: int = Field(
+        40, ge=1, description="Smallest batch worth starting worker processes for."
+    )
     # Alerts
     apprise_config: Path | None = Field(None, description="apprise YAML or text config file.")
     apprise_urls: SecretStr | None = Field(None, description="apprise URLs, space/comma separated.")

@@ -24,14 +24,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import children_cpu, descendants, peak_rss_mb
+from benchmarks.measure import (
+    children_cpu,
+    descendants,
+    finished_children_cpu,
+    finished_children_peak_rss_mb,
+    peak_rss_mb,
+)
 
 # Stage of each wrapped function, by module and attribute. Missing attributes are skipped,
 # so the harness keeps working while the flow evolves.
 STAGES: dict[str, dict[str, str]] = {
     "belmon.monitoring": {
         "parse_feed_result": "feed_parse", "unique_candidates_of": "feed_parse",
-        "folder_candidates": "feed_parse", "build_articles": "extraction",
+        "folder_candidates": "feed_parse",
+        # analyse_batch runs extraction and analysis (in worker processes for large
+        # batches); run() moves the extraction share the flow reports into "extraction".
         "analyse_batch": "analysis", "judge_and_plan": "analysis",
         "cycle_tables": "database", "cycle_counts": "database",
     },
@@ -244,7 +252,8 @@ def summarise_profile(session: Any, top: int = 25) -> dict[str, Any]:
 
 
 def _cpu_now() -> tuple[float, dict[int, float]]:
-    return time.process_time(), children_cpu()
+    """This process's CPU, and each child's: live ones by pid, ended ones under pid 0."""
+    return time.process_time(), children_cpu() | {0: finished_children_cpu()}
 
 
 def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: bool = False
@@ -285,6 +294,10 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
     cpu1, kids1 = _cpu_now()
     child_cpu = sum(v - kids0.get(pid, 0.0) for pid, v in kids1.items())
     errors = counts.get("errors") or []
+    stages = clock.buckets()
+    extraction = (counts.get("stage_seconds") or {}).get("extraction", 0.0)
+    stages["extraction"] += extraction
+    stages["analysis"] -= extraction
     return {
         "wall_seconds": wall,
         "cpu_seconds": (cpu1 - cpu0) + child_cpu,
@@ -292,9 +305,10 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         "cpu_children_seconds": child_cpu,
         "peak_rss_mb": peak_rss_mb(),
         "prefect_server_peak_rss_mb": max((peak_rss_mb(p) for p in prefect_children), default=0),
+        "worker_peak_rss_mb": finished_children_peak_rss_mb(),
         "import_seconds": imported - started,
         "prefect_startup_seconds": warmed - imported,
-        "stages": clock.buckets(),
+        "stages": stages,
         "flow_stage_seconds": counts.get("stage_seconds"),
         "stage_detail": dict(clock.seconds),
         "function_seconds": dict(clock.functions),

@@ -61,6 +61,17 @@ def peak_rss_mb(pid: int | None = None) -> float:
     return 0.0
 
 
+def finished_children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (e.g. analysis workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def finished_children_peak_rss_mb() -> float:
+    """Largest peak RSS of any child that has ended (analysis workers), in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from extractors.dedup import SketchIndex, sketch
+from extractors.dedup import SketchIndex
 from extractors.feeds import EMPTY_FEED, ParsedFeed
 from extractors.fetch import FetchResult
 from extractors.ingest import Article, Candidate
@@ -90,20 +90,19 @@ def outlet(article: Article) -> str | None:
 
 
 def link_syndicated(
-    articles: Sequence[Article], known: Sequence[tuple[str, Sequence[int]]]
+    signed: Sequence[tuple[str, list[int]]], known: Sequence[tuple[str, Sequence[int]]]
 ) -> dict[str, tuple[list[int], str | None, float | None]]:
-    """doc_id -> (sketch, original doc_id, similarity): each article against the stored
-    stories and the articles before it in this batch."""
+    """doc_id -> (sketch, original doc_id, similarity) for (doc_id, sketch) pairs in order:
+    each against the stored stories and the articles before it in this batch."""
     index = SketchIndex()
     for doc_id, stored in known:
         index.add(doc_id, list(stored))
     links: dict[str, tuple[list[int], str | None, float | None]] = {}
-    for article in articles:
-        signature = sketch(article.document.text)
+    for doc_id, signature in signed:
         match = index.best_match(signature)
         if match:
-            links[article.document.doc_id] = (signature, match[0], round(match[1], 3))
+            links[doc_id] = (signature, match[0], round(match[1], 3))
         else:
-            links[article.document.doc_id] = (signature, None, None)
-            index.add(article.document.doc_id, signature)
+            links[doc_id] = (signature, None, None)
+            index.add(doc_id, signature)
     return links

@@ -23,9 +23,10 @@ from belmon.pipeline import catalog_for, fetch_policy
 from belmon.progress import progress
 from belmon.runlock import exclusive_run
 from belmon.settings import Settings, load_settings
+from belmon.workers import AnalysisPool, analysis_pool
 from extractors.cycle import FeedOutcome
 from extractors.fetch import FetchRequest, fetch_all_sync
-from extractors.ingest import Article, Candidate
+from extractors.ingest import Candidate
 from extractors.novelty import ClaimIndex
 from warehouse import alerts as alert_store
 from warehouse import analysis as analysis_store
@@ -78,17 +79,10 @@ def fetch_articles(settings: Settings, candidates: list[Candidate]) -> list:
 
 
 @task(name="extract-and-analyse", cache_policy=NO_CACHE)
-def extract_and_analyse(settings: Settings, fetched: list, state: dict, folder_docs: list,
+def extract_and_analyse(pool: AnalysisPool, fetched: list, state: dict, folder_docs: list,
                         problems: list[str]) -> monitoring.CycleBatch:
-    catalog = catalog_for(settings)
-    started = time.perf_counter()
-    articles: list[Article] = monitoring.build_articles(fetched)
-    extracted = time.perf_counter()
-    batch = monitoring.analyse_batch(settings, catalog, articles, folder_docs, state["sketches"],
-                                     state["prototypes"])
+    batch = monitoring.analyse_batch(pool, fetched, folder_docs, state["sketches"])
     batch.problems.extend(problems)
-    batch.timings = {"extraction": extracted - started,
-                     "analysis": time.perf_counter() - extracted}
     return batch
 
 
@@ -167,11 +161,14 @@ def _cycle(settings: Settings, feed_list: FeedList) -> dict[str, Any]:
     timings: dict[str, float] = {}
     size = settings.article_batch_size
     chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)] or [[]]
-    for number, chunk in enumerate(chunks):
-        extra = (folder_docs, problems) if number == 0 else ([], [])
-        batch_counts = _article_batch(settings, run_id, clock, state, chunk, *extra)
-        timings = {k: timings.get(k, 0.0) + v for k, v in batch_counts.pop("timings").items()}
-        counts = monitoring.add_counts(counts, batch_counts)
+    with analysis_pool(settings, state["prototypes"]) as pool:
+        pool.warm_up(len(chunks[0]))
+        for number, chunk in enumerate(chunks):
+            extra = (folder_docs, problems) if number == 0 else ([], [])
+            batch_counts = _article_batch(settings, run_id, clock, state, pool, chunk, *extra)
+            timings = {k: timings.get(k, 0.0) + v for k, v in batch_counts.pop("timings").items()}
+            counts = monitoring.add_counts(counts, batch_counts)
+        counts["analysis_processes"] = pool.processes
     with clock("database_writes"):
         write_feed_state(settings, run_id, quote(outcomes), quote(state["feeds"]), quote(counts))
     with clock("alert_delivery"):
@@ -181,14 +178,14 @@ def _cycle(settings: Settings, feed_list: FeedList) -> dict[str, Any]:
 
 
 def _article_batch(settings: Settings, run_id: str, clock: StageClock, state: dict,
-                   chunk: list[Candidate], folder_docs: list, problems: list[str]
-                   ) -> dict[str, Any]:
+                   pool: AnalysisPool, chunk: list[Candidate], folder_docs: list,
+                   problems: list[str]) -> dict[str, Any]:
     """Fetch, extract, analyse, judge and store one batch of new articles."""
     with clock("article_fetch"):
         fetched = fetch_articles(settings, quote(chunk))
     with clock("extract_analyse"):
-        batch = extract_and_analyse(settings, quote(fetched), quote(state), quote(folder_docs),
-                                    problems)
+        batch = extract_and_analyse(quote(pool), quote(fetched), quote(state),
+                                    quote(folder_docs), problems)
     with clock("novelty"):
         batch, state["claims"] = judge_novelty(settings, quote(batch), quote(state.get("claims")))
     with clock("database_writes"):

@@ -10,7 +10,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from belmon import monitoring
-from belmon.pipeline import catalog_for
 from belmon.settings import Settings, load_settings
 from warehouse import analysis as analysis_store
 from warehouse import db
@@ -26,7 +25,7 @@ def read_pages(settings: Settings, since: datetime) -> dict[str, Any]:
 
 @task(name="reanalyse-pages", cache_policy=NO_CACHE)
 def reanalyse(settings: Settings, stored: dict[str, Any]) -> list:
-    return monitoring.reanalyse_pages(settings, catalog_for(settings), stored["pages"],
+    return monitoring.reanalyse_pages(settings, stored["pages"],
                                       stored["prototypes"])
 
 

@@ -1,0 +1,67 @@
+"""Worker processes change where extraction and analysis run, never what they produce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.monitor import monitor_feeds
+from tests.support.httpserver import LocalServer
+from tests.test_monitor_flow import SITE, _feeds_toml, _routes
+from warehouse import db
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+TABLES = ("documents", "passages", "passage_themes", "recommendations", "claims", "figures")
+VOLATILE_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE")
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    """Every analysis table's rows, without the columns that record when they were made."""
+    out = {}
+    with db.reader(path) as conn:
+        for table in TABLES:
+            columns = [
+                name for name, kind in conn.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+                if kind not in VOLATILE_TYPES and "run_id" not in name
+            ]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            out[table] = conn.execute(f"SELECT {listed} FROM {table} ORDER BY ALL").fetchall()
+    return out
+
+
+def _cycle(root: Path, server: LocalServer, name: str) -> tuple[Path, int]:
+    feeds = root / f"feeds-{name}.toml"
+    feeds.write_text(_feeds_toml(server, root / "inbox"), encoding="utf-8")
+    path = root / f"{name}.duckdb"
+    counts = monitor_feeds(db_path=str(path), feeds_path=str(feeds))
+    return path, counts["analysis_processes"]
+
+
+def test_worker_processes_store_the_same_rows(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for file in (SITE / "folder").iterdir():
+        (inbox / file.name).write_bytes(file.read_bytes())
+    for key, value in {
+        "BELMON_ALLOW_PRIVATE_NETWORKS": "true", "BELMON_RETRIES": "0",
+        "BELMON_READ_TIMEOUT": "1", "BELMON_TOTAL_TIMEOUT": "2", "BELMON_MAX_BYTES": "200000",
+        "BELMON_ARTICLE_BATCH_SIZE": "4",
+    }.items():
+        monkeypatch.setenv(key, value)
+    with LocalServer() as server:
+        _routes(server)
+        monkeypatch.setenv("BELMON_ANALYSIS_WORKERS", "1")
+        alone, none = _cycle(tmp_path, server, "in-process")
+        monkeypatch.setenv("BELMON_ANALYSIS_WORKERS", "2")
+        monkeypatch.setenv("BELMON_PARALLEL_MIN_ARTICLES", "1")
+        pooled, two = _cycle(tmp_path, server, "workers")
+    assert (none, two) == (0, 2)
+    expected, actual = _rows(alone), _rows(pooled)
+    assert expected["documents"], "the fixture site stores articles"
+    for table in TABLES:
+        assert actual[table] == expected[table], table
