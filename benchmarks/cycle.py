@@ -26,6 +26,7 @@ from typing import Any
 
 from benchmarks.measure import (
     children_cpu,
+    current_rss_mb,
     descendants,
     finished_children_cpu,
     finished_children_peak_rss_mb,
@@ -69,10 +70,12 @@ class StageClock:
     """Accumulates wall time per stage; nested wrapped calls count for the outermost one."""
 
     def __init__(self) -> None:
+        self.current = "start"  # the main thread's stage, for the memory trace
         self.seconds: defaultdict[str, float] = defaultdict(float)
         self.calls: Counter[str] = Counter()
         self.functions: defaultdict[str, float] = defaultdict(float)
         self.tasks: defaultdict[str, float] = defaultdict(float)
+        self.engine_seconds: defaultdict[str, float] = defaultdict(float)
         self.requests: Counter[str] = Counter()
         self._local = threading.local()
 
@@ -82,6 +85,8 @@ class StageClock:
             yield
             return
         self._local.depth = 1
+        if threading.current_thread() is threading.main_thread():
+            self.current = detail or name
         started = time.perf_counter()
         try:
             yield
@@ -145,38 +150,96 @@ class StageClock:
         db_module.writer = timed_writer
 
     def wrap_tasks(self, module: Any, quote_args: bool = False) -> None:
-        """Time each Prefect task call as the flow sees it (engine + body). With
-        ``quote_args``, pass collections wrapped in ``prefect.utilities.annotations.quote``
-        (an experiment: what the flow would gain by not letting Prefect walk its data)."""
+        """Measure Prefect's own cost per task run: for a direct call, the call's wall time
+        minus the task body's; for `.submit`, the time from submitting to the body starting
+        plus from the body ending to the future being done. With ``quote_args``, pass
+        collections wrapped in ``quote`` (an experiment: what not walking data saves)."""
         from prefect import Task
-        from prefect.utilities.annotations import quote
-
-        def maybe_quote(value: Any) -> Any:
-            if quote_args and isinstance(value, (list, tuple, dict, set)) or (
-                    quote_args and hasattr(value, "__dataclass_fields__")):
-                return quote(value)
-            return value
 
         for attr, value in list(vars(module).items()):
             if isinstance(value, Task):
-                task_obj = value
-
-                def call(*args: Any, _task: Any = task_obj, **kwargs: Any) -> Any:
-                    args = tuple(maybe_quote(a) for a in args)
-                    kwargs = {k: maybe_quote(v) for k, v in kwargs.items()}
-                    started = time.perf_counter()
-                    try:
-                        return _task(*args, **kwargs)
-                    finally:
-                        self.tasks[_task.name] += time.perf_counter() - started
-
-                setattr(module, attr, call)
+                setattr(module, attr, _TaskProbe(value, self, quote_args))
 
     def buckets(self) -> dict[str, float]:
         out = dict.fromkeys(BUCKETS, 0.0)
         for stage, seconds in self.seconds.items():
             out[_BUCKET_OF.get(stage, "other")] += seconds
         return out
+
+
+def flow_buckets(stages: dict[str, float]) -> dict[str, float]:
+    """The flow's own stage clock (time its thread spent in, or waiting for, each stage:
+    stages overlap in the background) in the report's buckets."""
+    return {
+        "feeds": stages.get("feed_fetch_parse", 0.0),
+        "article_fetch": stages.get("article_fetch", 0.0),
+        "extraction": stages.get("extraction", 0.0),
+        "analysis": stages.get("analysis", 0.0) + stages.get("novelty", 0.0),
+        "database": stages.get("database_reads", 0.0) + stages.get("database_writes", 0.0),
+        "other": stages.get("alert_delivery", 0.0) + stages.get("other", 0.0),
+    }
+
+
+class _TaskProbe:
+    """Stands in for a Prefect task in the flow module and times the engine around it."""
+
+    def __init__(self, task: Any, clock: StageClock, quote_args: bool) -> None:
+        self._clock, self._quote_args, self._name = clock, quote_args, task.name
+        self._bodies: list[tuple[float, float]] = []
+        self._lock = threading.Lock()
+        original = task.fn
+
+        @functools.wraps(original)
+        def body(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self._bodies.append((started, time.perf_counter()))
+
+        self._task = task.with_options()
+        self._task.fn = body
+
+    def _args(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        from prefect.utilities.annotations import quote
+
+        def maybe(value: Any) -> Any:
+            data = isinstance(value, (list, tuple, dict, set)) or hasattr(
+                value, "__dataclass_fields__")
+            return quote(value) if self._quote_args and data else value
+
+        return tuple(maybe(a) for a in args), {k: maybe(v) for k, v in kwargs.items()}
+
+    def _body(self) -> tuple[float, float]:
+        with self._lock:
+            return self._bodies.pop(0) if self._bodies else (0.0, 0.0)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = self._args(args, kwargs)
+        started = time.perf_counter()
+        try:
+            return self._task(*args, **kwargs)
+        finally:
+            wall = time.perf_counter() - started
+            begin, end = self._body()
+            self._clock.tasks[self._name] += wall
+            self._clock.engine_seconds[self._name] += max(0.0, wall - (end - begin))
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = self._args(args, kwargs)
+        submitted = time.perf_counter()
+        future = self._task.submit(*args, **kwargs)
+
+        def done(_: Any) -> None:
+            finished = time.perf_counter()
+            begin, end = self._body()
+            self._clock.tasks[self._name] += finished - submitted
+            overhead = (begin - submitted) + (finished - end) if end else 0.0
+            self._clock.engine_seconds[self._name] += max(0.0, overhead)
+
+        future.add_done_callback(done)
+        return future
 
 
 def instrument(clock: StageClock, quote_args: bool = False) -> list[str]:
@@ -251,6 +314,31 @@ def summarise_profile(session: Any, top: int = 25) -> dict[str, Any]:
             "by_function": ranked(by_function)}
 
 
+class MemoryTrace:
+    """Samples this process's RSS every 0.2 s with the stage running, to say where the peak
+    is reached."""
+
+    def __init__(self, clock: StageClock) -> None:
+        self.clock = clock
+        self.peak = (0.0, "")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            rss = current_rss_mb()
+            if rss > self.peak[0]:
+                self.peak = (rss, self.clock.current)
+
+    def __enter__(self) -> MemoryTrace:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _cpu_now() -> tuple[float, dict[int, float]]:
     """This process's CPU, and each child's: live ones by pid, ended ones under pid 0."""
     return time.process_time(), children_cpu() | {0: finished_children_cpu()}
@@ -282,7 +370,8 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         profiler = Profiler(interval=0.005)
         profiler.start()
     t0 = time.perf_counter()
-    counts = monitor.monitor_feeds(db_path=db_path, feeds_path=feeds_path)
+    with MemoryTrace(clock) as memory:
+        counts = monitor.monitor_feeds(db_path=db_path, feeds_path=feeds_path)
     wall = time.perf_counter() - t0
     profile_summary = None
     if profiler is not None:
@@ -294,10 +383,8 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
     cpu1, kids1 = _cpu_now()
     child_cpu = sum(v - kids0.get(pid, 0.0) for pid, v in kids1.items())
     errors = counts.get("errors") or []
-    stages = clock.buckets()
-    extraction = (counts.get("stage_seconds") or {}).get("extraction", 0.0)
-    stages["extraction"] += extraction
-    stages["analysis"] -= extraction
+    stages = flow_buckets(counts.get("stage_seconds") or {})
+    orchestration = sum(clock.engine_seconds.values())
     return {
         "wall_seconds": wall,
         "cpu_seconds": (cpu1 - cpu0) + child_cpu,
@@ -306,9 +393,13 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         "peak_rss_mb": peak_rss_mb(),
         "prefect_server_peak_rss_mb": max((peak_rss_mb(p) for p in prefect_children), default=0),
         "worker_peak_rss_mb": finished_children_peak_rss_mb(),
+        "peak_rss_stage": memory.peak[1],
         "import_seconds": imported - started,
         "prefect_startup_seconds": warmed - imported,
         "stages": stages,
+        "orchestration_seconds": orchestration,
+        "engine_seconds": dict(clock.engine_seconds),
+        "work_buckets": clock.buckets(),
         "flow_stage_seconds": counts.get("stage_seconds"),
         "stage_detail": dict(clock.seconds),
         "function_seconds": dict(clock.functions),

@@ -61,6 +61,14 @@ def peak_rss_mb(pid: int | None = None) -> float:
     return 0.0
 
 
+def current_rss_mb() -> float:
+    """Resident set size of this process now, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def finished_children_cpu() -> float:
     """CPU seconds of this process's children that have ended (e.g. analysis workers)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -151,7 +151,8 @@ def run_cycle(opts: Options, workdir: Path, name: str, server: BenchServer,
                                      if k.startswith("page:") and not k.endswith(":bytes"))
     result["feed_requests"] = sum(v for k, v in stats.items()
                                   if k.startswith("feed:") and not k.endswith(":bytes"))
-    result["orchestration_seconds"] = result["wall_seconds"] - sum(result["stages"].values())
+    result.setdefault("orchestration_seconds",
+                      result["wall_seconds"] - sum(result["stages"].values()))
     new = result["counts"].get("new_articles", 0)
     result["articles_per_second"] = new / result["wall_seconds"] if result["wall_seconds"] else 0
     return result

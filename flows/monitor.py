@@ -143,9 +143,7 @@ def monitor_feeds(db_path: str | None = None, feeds_path: str | None = None) -> 
 
 
 def _cycle(settings: Settings, feed_list: FeedList) -> dict[str, Any]:
-    """The stages of one cycle, in order, each timed. Articles go through in batches of
-    `article_batch_size`, each stored before the next is fetched, which bounds memory and
-    keeps what was done if the run is interrupted. Large arguments are quoted so that
+    """The stages of one cycle, in order, each timed. Large arguments are quoted so that
     Prefect does not walk them looking for futures (that walk cost 20% of a cold cycle)."""
     run_id = f"monitor-{uuid.uuid4().hex[:12]}"
     clock = StageClock()
@@ -158,43 +156,76 @@ def _cycle(settings: Settings, feed_list: FeedList) -> dict[str, Any]:
         candidates, folder_docs, problems = select_new(settings, quote(outcomes),
                                                        feed_list.folders)
     counts = monitoring.feed_counts(outcomes)
-    timings: dict[str, float] = {}
     size = settings.article_batch_size
     chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)] or [[]]
     with analysis_pool(settings, state["prototypes"]) as pool:
         pool.warm_up(len(chunks[0]))
-        for number, chunk in enumerate(chunks):
-            extra = (folder_docs, problems) if number == 0 else ([], [])
-            batch_counts = _article_batch(settings, run_id, clock, state, pool, chunk, *extra)
-            timings = {k: timings.get(k, 0.0) + v for k, v in batch_counts.pop("timings").items()}
-            counts = monitoring.add_counts(counts, batch_counts)
+        pipeline = _Pipeline(settings, run_id, clock, state, pool, chunks)
+        counts = monitoring.add_counts(counts, pipeline.run(folder_docs, problems))
         counts["analysis_processes"] = pool.processes
     with clock("database_writes"):
         write_feed_state(settings, run_id, quote(outcomes), quote(state["feeds"]), quote(counts))
     with clock("alert_delivery"):
         counts |= deliver_alerts(settings)
     create_markdown_artifact(key="monitor-summary", markdown=monitoring.summary_markdown(counts))
-    return counts | {"run_id": run_id, "stage_seconds": clock.report(timings)}
+    return counts | {"run_id": run_id, "stage_seconds": clock.report(pipeline.timings)}
 
 
-def _article_batch(settings: Settings, run_id: str, clock: StageClock, state: dict,
-                   pool: AnalysisPool, chunk: list[Candidate], folder_docs: list,
-                   problems: list[str]) -> dict[str, Any]:
-    """Fetch, extract, analyse, judge and store one batch of new articles."""
-    with clock("article_fetch"):
-        fetched = fetch_articles(settings, quote(chunk))
-    with clock("extract_analyse"):
-        batch = extract_and_analyse(quote(pool), quote(fetched), quote(state),
-                                    quote(folder_docs), problems)
-    with clock("novelty"):
-        batch, state["claims"] = judge_novelty(settings, quote(batch), quote(state.get("claims")))
-    with clock("database_writes"):
-        counts = write_articles(settings, run_id, quote(batch), quote(fetched))
-    state["sketches"] = state["sketches"] + [
-        (a.document["doc_id"], a.document["sketch"]) for a in batch.analyses
-        if a.document.get("sketch") and not a.document.get("duplicate_of")
-    ]
-    return counts | {"timings": dict(batch.timings)}
+class _Pipeline:
+    """New articles in batches of `article_batch_size`, overlapped: while this thread judges
+    and stores batch k, worker processes extract and analyse batch k+1 and the network
+    fetches batch k+2. Batches are still stored one at a time, in order, each whole in one
+    transaction, so an interrupted run keeps every batch it finished and memory holds at
+    most three batches."""
+
+    def __init__(self, settings: Settings, run_id: str, clock: StageClock, state: dict,
+                 pool: AnalysisPool, chunks: list[list[Candidate]]) -> None:
+        self.settings, self.run_id, self.clock = settings, run_id, clock
+        self.state, self.pool, self.chunks = state, pool, chunks
+        self.fetching: dict[int, Any] = {}
+        self.timings: dict[str, float] = {}
+
+    def _fetch(self, number: int) -> None:
+        if number < len(self.chunks):
+            self.fetching[number] = fetch_articles.submit(self.settings,
+                                                          quote(self.chunks[number]))
+
+    def _analyse(self, number: int, folder_docs: list, problems: list[str]) -> tuple:
+        """Start extracting and analysing batch `number` once it is fetched."""
+        with self.clock("article_fetch"):
+            fetched = self.fetching.pop(number).result()
+        self._fetch(number + 1)
+        state = {"sketches": self.state["sketches"]}
+        return fetched, extract_and_analyse.submit(quote(self.pool), quote(fetched),
+                                                   quote(state), quote(folder_docs), problems)
+
+    def run(self, folder_docs: list, problems: list[str]) -> dict[str, Any]:
+        counts: dict[str, Any] = {}
+        self._fetch(0)
+        current = self._analyse(0, folder_docs, problems)
+        for number in range(len(self.chunks)):
+            fetched, analysing = current
+            with self.clock("extract_analyse"):
+                batch = analysing.result()
+            self.state["sketches"] = self.state["sketches"] + [
+                (a.document["doc_id"], a.document["sketch"]) for a in batch.analyses
+                if a.document.get("sketch") and not a.document.get("duplicate_of")
+            ]
+            if number + 1 < len(self.chunks):
+                current = self._analyse(number + 1, [], [])
+            counts = monitoring.add_counts(counts, self._store(batch, fetched))
+        return counts
+
+    def _store(self, batch: monitoring.CycleBatch, fetched: list) -> dict[str, Any]:
+        """Judge one analysed batch and write it."""
+        with self.clock("novelty"):
+            batch, self.state["claims"] = judge_novelty(self.settings, quote(batch),
+                                                        quote(self.state.get("claims")))
+        with self.clock("database_writes"):
+            counts = write_articles(self.settings, self.run_id, quote(batch), quote(fetched))
+        for key, value in batch.timings.items():
+            self.timings[key] = self.timings.get(key, 0.0) + value
+        return counts
 
 
 class StageClock:
@@ -212,13 +243,20 @@ class StageClock:
         finally:
             self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - begin
 
-    def report(self, inner: dict[str, float]) -> dict[str, float]:
-        """Stages, with extraction and analysis split out of their task, and the rest of
-        the wall time as orchestration overhead."""
+    def report(self, work: dict[str, float]) -> dict[str, float]:
+        """Seconds this thread spent in each stage or waiting for it; the wait for
+        extraction and analysis is split between them in proportion to the work done in
+        the background (`*_work`: that work's own seconds, overlapping the other stages).
+        `other` is the rest of the wall time: orchestration and bookkeeping."""
         stages = dict(self.stages)
-        task_total = stages.pop("extract_analyse", 0.0)
-        stages |= inner
-        stages["orchestration_extract_analyse"] = max(0.0, task_total - sum(inner.values()))
+        waited = stages.pop("extract_analyse", 0.0)
+        total_work = sum(work.values())
+        for key, seconds in work.items():
+            stages[key] = waited * seconds / total_work if total_work else 0.0
+        if not work:
+            stages["extraction"] = waited
         total = time.perf_counter() - self.started
+        stages["other"] = max(0.0, total - sum(stages.values()))
+        stages |= {f"{key}_work": seconds for key, seconds in work.items()}
         stages["total"] = total
         return {k: round(v, 3) for k, v in stages.items()}
