@@ -23,6 +23,12 @@ from warehouse.queries import sql
 LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
 
 
+# DuckDB's buffer pool may grow to 80% of RAM by default and keeps what it caches until the
+# connection closes; belmon's writes are batches of a few MB, so a small pool costs nothing
+# and keeps a monitoring cycle's peak memory down (queries that need more spill to disk).
+CONNECTION_CONFIG = {"memory_limit": "256MB"}
+
+
 def _is_lock_error(exc: duckdb.Error) -> bool:
     text = str(exc).lower()
     return any(marker in text for marker in LOCK_MARKERS)
@@ -34,7 +40,7 @@ def _connect_with_retry(path: Path, read_only: bool, timeout: float) -> duckdb.D
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG)
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise BelmonError(f"cannot open warehouse {path}: {exc}") from exc
