@@ -65,13 +65,9 @@ def read_knowledge(path: Path, lock_timeout: float) -> Knowledge:
 
 def claim_index(knowledge: Knowledge, catalog: Catalog) -> Any:
     """Novelty index over the warehouse's claims; recommendations count as known statements."""
-    from extractors.novelty import ClaimIndex
+    from belmon.pipeline import claim_index as build_index
 
-    dates = {row[0]: row[2] for row in knowledge.claims + knowledge.recommendations if row[2]}
-    return ClaimIndex(
-        [(i, t) for i, t, _ in knowledge.claims], catalog.aliases, dates,
-        recommendations=[(i, t) for i, t, _ in knowledge.recommendations],
-    )
+    return build_index(knowledge.claims, knowledge.recommendations, catalog.aliases)
 
 
 def classifier_for(settings: Settings, catalog: Catalog, knowledge: Knowledge) -> Any:

@@ -11,6 +11,7 @@ from belmon.catalog import Catalog, load_catalog
 from belmon.errors import ConfigError
 from belmon.settings import Settings
 from extractors.fetch import FetchPolicy
+from extractors.novelty import ClaimIndex
 from extractors.themes import (
     LexicalThemeClassifier,
     Prototype,
@@ -134,3 +135,14 @@ def fetch_policy(settings: Settings, for_feeds: bool = False) -> FetchPolicy:
         backoff_max=settings.backoff_max,
         allow_private_networks=settings.allow_private_networks,
     )
+
+
+def claim_index(claims: Sequence[tuple[str, str, Any]],
+                recommendations: Sequence[tuple[str, str, Any]],
+                aliases: Mapping[str, list[str]]) -> ClaimIndex:
+    """Novelty index over the warehouse's claims, each dated by its document; seeded
+    recommendations count as known (prescriptive) statements. `belmon analyze`, `belmon eval`
+    and the monitoring cycle all judge against this same index."""
+    dates = {row[0]: row[2] for row in [*claims, *recommendations] if row[2]}
+    return ClaimIndex([(i, t) for i, t, _ in claims], aliases, dates,
+                      recommendations=[(i, t) for i, t, _ in recommendations])

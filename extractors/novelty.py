@@ -29,6 +29,7 @@ from extractors.themes import STOPWORDS, theme_stem
 SIMILARITY_THRESHOLD = 0.12  # tuned on the tune split of eval/novelty.jsonl
 CANDIDATES = 8  # nearest known claims checked for agreement
 RELATIVE = 0.7  # ... as long as they are this close to the best one
+JUDGED_CACHE = 50_000  # facts of judged sentences kept until they are added as known
 NUMBER_TOLERANCE = 0.05  # 80 and 80.1 per cent agree, 1,372 and 2,372 do not
 
 # Words and phrases that say the same thing in this domain, merged into one concept before
@@ -557,6 +558,7 @@ class ClaimIndex:
         self._known: list[tuple[str, str]] = []
         self._facts: list[ClaimFacts] = []
         self._terms = TermIndex()
+        self._judged: dict[tuple[str, date | None], ClaimFacts] = {}
         self.add(known, published)
         self.add(recommendations, published, prescriptive=True)
 
@@ -565,7 +567,8 @@ class ClaimIndex:
         """Make more claims known (a cycle adds each batch's claims before judging the next
         batch, instead of reading and re-parsing every claim again)."""
         dates = published or {}
-        facts = [self.facts(text, dates.get(claim_id)) for claim_id, text in known]
+        facts = [self._facts_once(text, dates.get(claim_id)) for claim_id, text in known]
+        self._judged.clear()
         if prescriptive:
             facts = [replace(f, prescriptive=True) for f in facts]
         self._known.extend(known)
@@ -574,6 +577,16 @@ class ClaimIndex:
 
     def __len__(self) -> int:
         return len(self._known)
+
+    def _facts_once(self, text: str, published: date | None) -> ClaimFacts:
+        """Facts of a sentence, parsed once between judging it and adding it as known."""
+        key = (text, published)
+        found = self._judged.get(key)
+        if found is None:
+            if len(self._judged) >= JUDGED_CACHE:
+                self._judged.clear()
+            found = self._judged[key] = self.facts(text, published)
+        return found
 
     def facts(self, text: str, published: date | None = None) -> ClaimFacts:
         """Terms, numbers, dates, actors and polarity of one claim."""
@@ -600,7 +613,7 @@ class ClaimIndex:
 
     def judge(self, text: str, published: date | None = None) -> NoveltyJudgement:
         """Not novel when a similar known claim agrees on numbers, dates, actors and polarity."""
-        facts = self.facts(text, published)
+        facts = self._facts_once(text, published)
         ranked = self.nearest(facts)
         if not ranked:
             return NoveltyJudgement(True, None, None, 0.0, "nothing similar known")

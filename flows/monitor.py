@@ -19,7 +19,7 @@ from prefect.utilities.annotations import quote
 from belmon import monitoring
 from belmon.alerts import outbox
 from belmon.feedlist import FeedList, load_feed_list
-from belmon.pipeline import catalog_for, fetch_policy
+from belmon.pipeline import catalog_for, claim_index, fetch_policy
 from belmon.progress import progress
 from belmon.runlock import exclusive_run
 from belmon.settings import Settings, load_settings
@@ -99,7 +99,8 @@ def judge_novelty(settings: Settings, batch: monitoring.CycleBatch, claims: Clai
     with db.writer(settings.db, settings.lock_timeout) as conn:
         figures = alert_store.representative_figures(conn)
         if claims is None:
-            claims = ClaimIndex(alert_store.known_claims(conn), catalog.aliases)
+            claims = claim_index(analysis_store.known_claims(conn),
+                                 analysis_store.known_recommendations(conn), catalog.aliases)
 
         def unannounced(keys: list[str]) -> set[str]:
             return alert_store.unannounced(conn, keys)

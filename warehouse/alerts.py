@@ -20,10 +20,6 @@ def representative_figures(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     return dicts(conn.execute(sql("representative_figures")))
 
 
-def known_claims(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    return conn.execute(sql("known_claims")).fetchall()
-
-
 def unannounced(conn: duckdb.DuckDBPyConnection, item_keys: Sequence[str]) -> set[str]:
     """The item keys no alert has announced yet (one anti-join)."""
     if not item_keys:

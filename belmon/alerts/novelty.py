@@ -40,7 +40,8 @@ def judge_batch(analyses: Sequence[DocumentAnalysis], known_figures: Sequence[Ro
                                 analysis.document.get("published"))
             if text:
                 nearest[claim["claim_id"]] = text
-    index.add([(c["claim_id"], c["text"]) for a in analyses for c in a.claims])
+    index.add([(c["claim_id"], c["text"]) for a in analyses for c in a.claims],
+              {c["claim_id"]: a.document.get("published") for a in analyses for c in a.claims})
     return nearest
 
 

@@ -7,9 +7,6 @@ FROM figures f JOIN documents d USING (doc_id)
 WHERE f.representative
 ORDER BY f.as_of NULLS FIRST, f.published NULLS FIRST, f.figure_id;
 
--- name: known_claims
-SELECT claim_id, text FROM claims ORDER BY claim_id;
-
 -- name: unannounced_items
 SELECT b.item_key FROM batch_rows b ANTI JOIN alert_items a ON a.item_key = b.item_key;
 
