@@ -508,12 +508,11 @@ def prefix_opposites(words: Iterable[str]) -> frozenset[str]:
     (words already counted as negations, such as 'unable', are left out)."""
     found = set()
     for word in words:
-        if _NEGATION.fullmatch(word):
-            continue
         for prefix in _PREFIXES:
-            base = word[len(prefix):].lstrip("-")
-            if word.startswith(prefix) and len(base) >= 5:
-                found.add(base)
+            if word.startswith(prefix):
+                base = word[len(prefix):].lstrip("-")
+                if len(base) >= 5 and not _NEGATION.fullmatch(word):
+                    found.add(base)
     return frozenset(found)
 
 

@@ -3,13 +3,15 @@
 Postings are numpy arrays, so a query costs a few vector operations per query term instead
 of a Python loop over every posting: in a warehouse of tens of thousands of claims written
 in one domain's vocabulary, a common term ('election', 'prison') is in thousands of them.
-The arithmetic is the same float64 arithmetic as a plain loop, so scores and ranks are too.
+Adding documents re-weights all of them (the IDF changes) with array arithmetic. The
+operations are the float64 operations of a plain loop, in the same order, so scores and
+ranks are exactly those of the straightforward implementation.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -20,40 +22,53 @@ class TermIndex:
     at any time, and the weights are recomputed over all of them on the next query."""
 
     def __init__(self) -> None:
-        self._docs: list[tuple[str, ...]] = []
+        self._count = 0
+        self._df: Counter[str] = Counter()
+        self._term_ids: dict[str, int] = {}
+        # One entry per (document, distinct term), in document order, then first occurrence.
+        self._entry_doc: list[int] = []
+        self._entry_term: list[int] = []
+        self._entry_tf: list[float] = []
         self._idf: dict[str, float] = {}
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._stale = True
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return self._count
 
     def extend(self, documents: Iterable[Sequence[str]]) -> None:
-        self._docs.extend(tuple(d) for d in documents)
+        for terms in documents:
+            counts = Counter(terms)
+            self._df.update(counts.keys())
+            for term, count in counts.items():
+                self._entry_doc.append(self._count)
+                self._entry_term.append(self._term_ids.setdefault(term, len(self._term_ids)))
+                self._entry_tf.append(1 + math.log(count))
+            self._count += 1
         self._stale = True
 
     def _rebuild(self) -> None:
-        df: Counter[str] = Counter()
-        for terms in self._docs:
-            df.update(set(terms))
-        n = len(self._docs) + 1
-        self._idf = {t: math.log(n / c) + 1.0 for t, c in df.items()}
-        indexes: dict[str, list[int]] = defaultdict(list)
-        weights: dict[str, list[float]] = defaultdict(list)
-        for index, terms in enumerate(self._docs):
-            for term, weight in self.vector(terms).items():
-                indexes[term].append(index)
-                weights[term].append(weight)
-        self._postings = {
-            t: (np.asarray(indexes[t], dtype=np.int64), np.asarray(weights[t], dtype=np.float64))
-            for t in indexes
-        }
+        n = self._count + 1
+        self._idf = {t: math.log(n / c) + 1.0 for t, c in self._df.items()}
+        names = list(self._term_ids)
+        idf = np.array([self._idf[t] for t in names], dtype=np.float64)
+        docs = np.asarray(self._entry_doc, dtype=np.int64)
+        terms = np.asarray(self._entry_term, dtype=np.int64)
+        raw = np.asarray(self._entry_tf, dtype=np.float64) * idf[terms]
+        norms = np.sqrt(np.bincount(docs, weights=raw * raw, minlength=self._count))
+        norms[norms == 0] = 1.0
+        weights = raw / norms[docs]
+        order = np.argsort(terms, kind="stable")
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(terms, minlength=len(names)))))
+        docs, weights = docs[order], weights[order]
+        self._postings = {name: (docs[bounds[i]:bounds[i + 1]], weights[bounds[i]:bounds[i + 1]])
+                          for i, name in enumerate(names)}
         self._stale = False
 
     def vector(self, terms: Iterable[str]) -> dict[str, float]:
         """Unit-length TF-IDF weights of a term list; unseen words count as rare words."""
         counts: Counter[str] = Counter(terms)
-        default_idf = math.log(len(self._docs) + 1) + 1.0
+        default_idf = math.log(self._count + 1) + 1.0
         raw = {t: (1 + math.log(c)) * self._idf.get(t, default_idf) for t, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {t: v / norm for t, v in raw.items()}
@@ -62,7 +77,7 @@ class TermIndex:
         """The k most similar documents as (cosine, index), best first (ties: later first)."""
         if self._stale:
             self._rebuild()
-        sims = np.zeros(len(self._docs), dtype=np.float64)
+        sims = np.zeros(self._count, dtype=np.float64)
         for term, weight in self.vector(terms).items():
             posting = self._postings.get(term)
             if posting is not None:
