@@ -321,6 +321,8 @@ class MemoryTrace:
     def __init__(self, clock: StageClock) -> None:
         self.clock = clock
         self.peak = (0.0, "")
+        self.timeline: list[tuple[float, float, str]] = []  # (s, MB, stage) every 25 MB up
+        self._started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -329,6 +331,9 @@ class MemoryTrace:
             rss = current_rss_mb()
             if rss > self.peak[0]:
                 self.peak = (rss, self.clock.current)
+            if not self.timeline or rss >= self.timeline[-1][1] + 25:
+                self.timeline.append((round(time.perf_counter() - self._started, 1),
+                                      round(rss), self.clock.current))
 
     def __enter__(self) -> MemoryTrace:
         self._thread.start()
@@ -394,6 +399,7 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         "prefect_server_peak_rss_mb": max((peak_rss_mb(p) for p in prefect_children), default=0),
         "worker_peak_rss_mb": finished_children_peak_rss_mb(),
         "peak_rss_stage": memory.peak[1],
+        "rss_timeline": memory.timeline,
         "import_seconds": imported - started,
         "prefect_startup_seconds": warmed - imported,
         "stages": stages,
