@@ -64,6 +64,16 @@ def parse_feed_result(feed: FeedSpec, result: FetchResult) -> FeedOutcome:
     return outcome
 
 
+def slowest_first(feeds: Sequence[FeedSpec], states: dict[str, Row]) -> list[int]:
+    """Indexes of the feeds, slowest to answer last time first: a slow feed started late
+    would make the whole cycle wait for it (feeds never fetched count as slow)."""
+    def last(index: int) -> float:
+        elapsed = (states.get(feeds[index].name) or {}).get("last_elapsed_ms")
+        return float("inf") if elapsed is None else elapsed
+
+    return sorted(range(len(feeds)), key=lambda i: -last(i))
+
+
 def unique_candidates_of(outcomes: Sequence[FeedOutcome]) -> list[Candidate]:
     return unique_candidates([c for o in outcomes for c in o.candidates])
 

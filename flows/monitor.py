@@ -45,14 +45,16 @@ def read_state(settings: Settings, run_id: str) -> dict[str, Any]:
 
 @task(name="fetch-feeds", cache_policy=NO_CACHE)
 def fetch_feeds(settings: Settings, feeds: list, states: dict) -> list[FeedOutcome]:
+    order = monitoring.slowest_first(feeds, states)
     requests = [
         FetchRequest(f.url, (states.get(f.name) or {}).get("etag"),
                      (states.get(f.name) or {}).get("last_modified"), kind="feed")
-        for f in feeds
+        for f in (feeds[i] for i in order)
     ]
     with progress("feeds", len(requests), get_run_logger()) as advance:
-        results = fetch_all_sync(requests, fetch_policy(settings, for_feeds=True), on_done=advance)
-    return [monitoring.parse_feed_result(f, r) for f, r in zip(feeds, results, strict=True)]
+        fetched = fetch_all_sync(requests, fetch_policy(settings, for_feeds=True), on_done=advance)
+    results = dict(zip(order, fetched, strict=True))
+    return [monitoring.parse_feed_result(f, results[i]) for i, f in enumerate(feeds)]
 
 
 @task(name="select-new", cache_policy=NO_CACHE)

@@ -177,3 +177,15 @@ def test_second_cycle_is_conditional_and_adds_nothing(site: dict) -> None:
             assert after[table] == before[table], table
     health = dict(_rows(site["db"], "SELECT name, consecutive_failures FROM feeds"))
     assert health["gone-404"] == 2 and health["bwm"] == 0
+
+
+def test_slowest_feeds_are_asked_first(site: dict) -> None:
+    from belmon.feedlist import FeedSpec
+    from belmon.monitoring import slowest_first
+
+    with db.reader(site["db"]) as conn:
+        timed = conn.execute("SELECT count(*) FROM feeds WHERE last_elapsed_ms >= 0").fetchone()
+    assert timed[0] >= 10, "every fetched feed records how long it took"
+    feeds = [FeedSpec("quick", "u1"), FeedSpec("new", "u2"), FeedSpec("slow", "u3")]
+    states = {"quick": {"last_elapsed_ms": 40.0}, "slow": {"last_elapsed_ms": 2100.0}}
+    assert slowest_first(feeds, states) == [1, 2, 0]

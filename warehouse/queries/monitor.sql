@@ -1,7 +1,7 @@
 -- Monitoring cycle: state reads, the per-batch anti-join and the batch writes.
 
 -- name: feed_states
-SELECT name, url, etag, last_modified, consecutive_failures FROM feeds;
+SELECT name, url, etag, last_modified, consecutive_failures, last_elapsed_ms FROM feeds;
 
 -- name: new_candidates
 -- Candidates (batch_rows: idx, doc_id, entry_key, guid) never seen by entry key, GUID or
