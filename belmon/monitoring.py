@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -129,6 +129,12 @@ def analyse_batch(pool: AnalysisPool, fetched: Sequence[Fetched],
     batch.timings = {"extraction": extraction,
                      "analysis": time.perf_counter() - started - extraction}
     return batch
+
+
+def without_bodies(fetched: Sequence[Fetched]) -> list[Fetched]:
+    """The fetch records of a batch without the page bodies, which extraction has turned
+    into articles (with their compressed pages): only the outcome is written from here on."""
+    return [(c, replace(r, body=None) if r is not None else None) for c, r in fetched]
 
 
 def _article_fetch_rows(run_id: str, fetched: Sequence, articles: Sequence[Article]) -> list[Row]:

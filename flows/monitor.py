@@ -210,6 +210,7 @@ class _Pipeline:
             fetched, analysing = current
             with self.clock("extract_analyse"):
                 batch = analysing.result()
+            fetched = monitoring.without_bodies(fetched)  # the pages are in the batch now
             self.state["sketches"] = self.state["sketches"] + [
                 (a.document["doc_id"], a.document["sketch"]) for a in batch.analyses
                 if a.document.get("sketch") and not a.document.get("duplicate_of")
