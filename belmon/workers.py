@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -120,6 +121,8 @@ class AnalysisPool:
         self.min_parallel = min_parallel
         self._local: Analyser | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self.problems: list[str] = []
+        self.started_workers = 0
 
     @property
     def local(self) -> Analyser:
@@ -131,13 +134,25 @@ class AnalysisPool:
         """Start the workers now when that many articles are coming, so that they load
         while the first batch is being fetched."""
         if self._parallel(expected):
-            self._executor().submit(_ready)
+            try:
+                self._executor().submit(_ready)
+            except (RuntimeError, OSError) as exc:
+                self._give_up(exc)
+
+    def _give_up(self, exc: BaseException) -> None:
+        """Worker processes cannot start or died: the rest of the cycle runs in-process
+        (slower, same rows), and the cycle's problems say why."""
+        self.problems.append(f"analysis workers unavailable, continuing in-process: "
+                             f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200]}")
+        self.workers = 1
+        self.close()
 
     def _parallel(self, count: int) -> bool:
         return self.workers > 1 and count >= self.min_parallel
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            self.started_workers = self.workers
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker, initargs=(self._settings, self._prototypes),
@@ -146,23 +161,26 @@ class AnalysisPool:
 
     def articles(self, fetched: Sequence[Fetched], now: datetime) -> WorkResult:
         """Build and analyse a batch's articles, in input order."""
-        if not self._parallel(len(fetched)):
-            return self.local.articles(fetched, now)
-        chunks = [fetched[i : i + CHUNK] for i in range(0, len(fetched), CHUNK)]
-        total = WorkResult()
-        for part in self._executor().map(_work_in_worker, chunks, [now] * len(chunks)):
-            total.merge(part)
-        return total
+        if self._parallel(len(fetched)):
+            chunks = [fetched[i : i + CHUNK] for i in range(0, len(fetched), CHUNK)]
+            total = WorkResult()
+            try:
+                for part in self._executor().map(_work_in_worker, chunks, [now] * len(chunks)):
+                    total.merge(part)
+                return total
+            except (BrokenProcessPool, RuntimeError, OSError) as exc:
+                self._give_up(exc)
+        return self.local.articles(fetched, now)
 
     @property
     def processes(self) -> int:
         """Worker processes this cycle started (0: everything ran in-process)."""
-        return self.workers if self._pool is not None else 0
+        return self.started_workers
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_workers(configured: int) -> int:

@@ -166,6 +166,7 @@ def _cycle(settings: Settings, feed_list: FeedList) -> dict[str, Any]:
         pipeline = _Pipeline(settings, run_id, clock, state, pool, chunks)
         counts = monitoring.add_counts(counts, pipeline.run(folder_docs, problems))
         counts["analysis_processes"] = pool.processes
+        counts["errors"] = counts.get("errors", []) + pool.problems
     with clock("database_writes"):
         write_feed_state(settings, run_id, quote(outcomes), quote(state["feeds"]), quote(counts))
     with clock("alert_delivery"):

@@ -65,3 +65,43 @@ def test_worker_processes_store_the_same_rows(tmp_path: Path,
     assert expected["documents"], "the fixture site stores articles"
     for table in TABLES:
         assert actual[table] == expected[table], table
+
+
+def _fetched_pages() -> list:
+    from extractors.fetch_types import FetchRequest, FetchResult
+    from extractors.ingest import Candidate
+
+    fetched = []
+    for page in sorted((SITE / "articles").glob("*.html")):
+        url = f"https://example.org/{page.name}"
+        candidate = Candidate("site", page.stem, f"entry:{page.stem}", None, url, url,
+                              page.stem, None, None, None, None)
+        result = FetchResult(FetchRequest(url), url, "ok", 200, page.read_bytes(),
+                             {"content-type": "text/html; charset=utf-8"}, None, 5.0, 1)
+        fetched.append((candidate, result))
+    return fetched
+
+
+def test_a_dead_worker_means_in_process_analysis_not_a_failed_cycle() -> None:
+    import os
+    import signal
+    from datetime import datetime
+
+    from belmon.settings import load_settings
+    from belmon.workers import AnalysisPool
+
+    fetched = _fetched_pages()
+    pool = AnalysisPool(load_settings(), [], workers=2, min_parallel=1)
+    try:
+        expected = pool.local.articles(fetched, datetime(2025, 10, 20))
+        pool.warm_up(len(fetched))
+        pool._executor().submit(int).result(timeout=60)  # the workers are up
+        for process in list(pool._pool._processes.values()):  # type: ignore[union-attr]
+            os.kill(process.pid, signal.SIGKILL)
+        result = pool.articles(fetched, datetime(2025, 10, 20))
+    finally:
+        pool.close()
+    assert [w.article.document.doc_id for w in result.works] == [
+        w.article.document.doc_id for w in expected.works]
+    assert len(pool.problems) == 1
+    assert "analysis workers unavailable, continuing in-process" in pool.problems[0]
