@@ -445,6 +445,7 @@ def learn_lexical(
     )
     knobs = {"fallback_floor": assignment.fallback_floor,
              "relative_floor": assignment.relative_floor}
+    typer.echo(f"lexical: cross-validated tune macro F1 {assignment.macro_f1:.3f}", err=True)
     examples = {r["id"]: {"themes": list(r["themes"]), "text": r["text"]}
                 for r in records if r["themes"]}
     return assignment.thresholds, knobs, examples

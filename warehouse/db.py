@@ -26,7 +26,8 @@ LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file")
 # DuckDB's buffer pool may grow to 80% of RAM by default and keeps what it caches until the
 # connection closes; belmon's writes are batches of a few MB, so a small pool costs nothing
 # and keeps a monitoring cycle's peak memory down (queries that need more spill to disk).
-CONNECTION_CONFIG = {"memory_limit": "256MB"}
+CONNECTION_CONFIG = {"memory_limit": "256MB", "allocator_flush_threshold": "32MB",
+                     "allocator_background_threads": True}
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
