@@ -97,13 +97,15 @@ def plan_alerts(
     limits: Thresholds, unannounced: Callable[[list[str]], set[str]], now: datetime,
     nearest: Mapping[str, str] | None = None,
 ) -> list[PlannedAlert]:
-    """One alert per article that has unannounced new figures or claims."""
+    """One alert per article that has unannounced new figures or claims; whether an item
+    was announced is asked once for the whole batch (one anti-join, not one per article)."""
+    news = [([r for r in a.figures if r.get("is_new")], _news_claims(a, limits))
+            for a in analyses]
+    keys = [figure_item_key(r) for figures, _ in news for r in figures]
+    keys += [claim_item_key(c) for _, claims in news for c, _ in claims]
+    fresh = unannounced(keys) if keys else set()
     planned = []
-    for analysis in analyses:
-        figures = [r for r in analysis.figures if r.get("is_new")]
-        claims = _news_claims(analysis, limits)
-        keys = [figure_item_key(r) for r in figures] + [claim_item_key(c) for c, _ in claims]
-        fresh = unannounced(keys) if keys else set()
+    for analysis, (figures, claims) in zip(analyses, news, strict=True):
         figures = [r for r in figures if figure_item_key(r) in fresh]
         claims = [(c, t) for c, t in claims if claim_item_key(c) in fresh]
         if figures or claims:
