@@ -139,10 +139,18 @@ def fetch_policy(settings: Settings, for_feeds: bool = False) -> FetchPolicy:
 
 def claim_index(claims: Sequence[tuple[str, str, Any]],
                 recommendations: Sequence[tuple[str, str, Any]],
-                aliases: Mapping[str, list[str]]) -> ClaimIndex:
+                aliases: Mapping[str, list[str]], parsed: Mapping | None = None) -> ClaimIndex:
     """Novelty index over the warehouse's claims, each dated by its document; seeded
     recommendations count as known (prescriptive) statements. `belmon analyze`, `belmon eval`
     and the monitoring cycle all judge against this same index."""
     dates = {row[0]: row[2] for row in [*claims, *recommendations] if row[2]}
     return ClaimIndex([(i, t) for i, t, _ in claims], aliases, dates,
-                      recommendations=[(i, t) for i, t, _ in recommendations])
+                      recommendations=[(i, t) for i, t, _ in recommendations], parsed=parsed)
+
+
+def claim_facts_key(catalog: Catalog) -> str:
+    """The key of cached claim facts: the parser's version and the alias table."""
+    from extractors.novelty import FACTS_VERSION
+    from warehouse.claim_facts import fingerprint
+
+    return fingerprint(FACTS_VERSION, catalog.aliases)

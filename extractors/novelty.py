@@ -30,6 +30,7 @@ SIMILARITY_THRESHOLD = 0.12  # tuned on the tune split of eval/novelty.jsonl
 CANDIDATES = 8  # nearest known claims checked for agreement
 RELATIVE = 0.7  # ... as long as they are this close to the best one
 JUDGED_CACHE = 50_000  # facts of judged sentences kept until they are added as known
+FACTS_VERSION = "2026.11.23"  # change whenever ClaimFacts or facts() changes (cached facts)
 NUMBER_TOLERANCE = 0.05  # 80 and 80.1 per cent agree, 1,372 and 2,372 do not
 
 # Words and phrases that say the same thing in this domain, merged into one concept before
@@ -551,13 +552,16 @@ class ClaimIndex:
         published: Mapping[str, date] | None = None,
         threshold: float = SIMILARITY_THRESHOLD,
         recommendations: Sequence[tuple[str, str]] = (),
+        parsed: Mapping[tuple[str, date | None], ClaimFacts] | None = None,
     ) -> None:
         self._aliases = compile_aliases(aliases or {})
         self.threshold = threshold
         self._known: list[tuple[str, str]] = []
         self._facts: list[ClaimFacts] = []
+        self._keys: list[tuple[str, date | None] | None] = []
         self._terms = TermIndex()
         self._judged: dict[tuple[str, date | None], ClaimFacts] = {}
+        self._parsed = dict(parsed or {})  # facts parsed earlier, by (sentence, date)
         self.add(known, published)
         self.add(recommendations, published, prescriptive=True)
 
@@ -566,13 +570,19 @@ class ClaimIndex:
         """Make more claims known (a cycle adds each batch's claims before judging the next
         batch, instead of reading and re-parsing every claim again)."""
         dates = published or {}
-        facts = [self._facts_once(text, dates.get(claim_id)) for claim_id, text in known]
+        keys = [(text, dates.get(claim_id)) for claim_id, text in known]
+        facts = [self._parsed.get(key) or self._facts_once(*key) for key in keys]
         self._judged.clear()
         if prescriptive:
             facts = [replace(f, prescriptive=True) for f in facts]
         self._known.extend(known)
         self._facts.extend(facts)
+        self._keys.extend(None if prescriptive else key for key in keys)
         self._terms.extend(f.terms for f in facts)
+
+    def parsed(self) -> dict[tuple[str, date | None], ClaimFacts]:
+        """The known claims' facts by (sentence, date), for the next index to start from."""
+        return {key: f for key, f in zip(self._keys, self._facts, strict=True) if key}
 
     def __len__(self) -> int:
         return len(self._known)

@@ -4,6 +4,7 @@ costs ~10 ms, more than extracting a small page."""
 
 from __future__ import annotations
 
+import pickle
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from prefect.utilities.annotations import quote
 from belmon import monitoring
 from belmon.alerts import outbox
 from belmon.feedlist import FeedList, load_feed_list
-from belmon.pipeline import catalog_for, claim_index, fetch_policy
+from belmon.pipeline import catalog_for, claim_facts_key, claim_index, fetch_policy
 from belmon.progress import progress
 from belmon.runlock import exclusive_run
 from belmon.settings import Settings, load_settings
@@ -30,7 +31,7 @@ from extractors.ingest import Candidate
 from extractors.novelty import ClaimIndex
 from warehouse import alerts as alert_store
 from warehouse import analysis as analysis_store
-from warehouse import db, writers
+from warehouse import claim_facts, db, writers
 from warehouse import monitor as store
 
 
@@ -101,14 +102,27 @@ def judge_novelty(settings: Settings, batch: monitoring.CycleBatch, claims: Clai
     with db.writer(settings.db, settings.lock_timeout) as conn:
         figures = alert_store.representative_figures(conn)
         if claims is None:
+            parsed = claim_facts.load(settings.db, claim_facts_key(catalog))
             claims = claim_index(analysis_store.known_claims(conn),
-                                 analysis_store.known_recommendations(conn), catalog.aliases)
+                                 analysis_store.known_recommendations(conn), catalog.aliases,
+                                 parsed)
 
         def unannounced(keys: list[str]) -> set[str]:
             return alert_store.unannounced(conn, keys)
 
         monitoring.judge_and_plan(settings, catalog, batch, figures, claims, unannounced)
     return batch, claims
+
+
+@task(name="save-claim-facts", cache_policy=NO_CACHE)
+def save_claim_facts(settings: Settings, claims: ClaimIndex) -> None:
+    """Keep the parsed facts of every known claim for the next cycle (see
+    warehouse/claim_facts.py); a cache, so a failure to write it is only logged."""
+    key = claim_facts_key(catalog_for(settings))
+    try:
+        claim_facts.save(settings.db, key, claims.parsed())
+    except (OSError, pickle.PicklingError) as exc:
+        get_run_logger().warning("could not keep parsed claim facts: %s", exc)
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -167,6 +181,9 @@ def _cycle(settings: Settings, feed_list: FeedList) -> dict[str, Any]:
         counts = monitoring.add_counts(counts, pipeline.run(folder_docs, problems))
         counts["analysis_processes"] = pool.processes
         counts["errors"] = counts.get("errors", []) + pool.problems
+    if state.get("claims") is not None:
+        with clock("novelty"):
+            save_claim_facts(settings, quote(state["claims"]))
     with clock("database_writes"):
         write_feed_state(settings, run_id, quote(outcomes), quote(state["feeds"]), quote(counts))
     with clock("alert_delivery"):

@@ -189,3 +189,10 @@ def test_slowest_feeds_are_asked_first(site: dict) -> None:
     feeds = [FeedSpec("quick", "u1"), FeedSpec("new", "u2"), FeedSpec("slow", "u3")]
     states = {"quick": {"last_elapsed_ms": 40.0}, "slow": {"last_elapsed_ms": 2100.0}}
     assert slowest_first(feeds, states) == [1, 2, 0]
+
+
+def test_a_cycle_keeps_the_parsed_claims_for_the_next(site: dict) -> None:
+    from warehouse import claim_facts
+
+    path = claim_facts.cache_path(site["db"])
+    assert path.exists() and path.stat().st_size > 0

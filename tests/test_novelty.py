@@ -105,3 +105,27 @@ def stance_index(catalog) -> ClaimIndex:  # noqa: ANN001
 )
 def test_stance_and_dates(stance_index: ClaimIndex, text: str, novel: bool) -> None:
     assert stance_index.judge(text).novel is novel
+
+
+def test_facts_kept_beside_the_warehouse_give_the_same_judgements(catalog, tmp_path) -> None:  # noqa: ANN001
+    from warehouse import claim_facts
+
+    db = tmp_path / "w.duckdb"
+    first = ClaimIndex(KNOWN, catalog.aliases, DATES)
+    claim_facts.save(db, "key-1", first.parsed())
+    parsed = claim_facts.load(db, "key-1")
+    assert len(parsed) == len(KNOWN)
+    again = ClaimIndex(KNOWN, catalog.aliases, DATES, parsed=parsed)
+    claims = ["Rights defenders counted 1,372 political prisoners in Belarus on 26 August.",
+              "Polls put his rating near 30%, while the opposition enjoys above 70%."]
+    assert [again.judge(c) for c in claims] == [first.judge(c) for c in claims]
+    assert claim_facts.load(db, "another parser version") == {}
+
+
+def test_an_unreadable_facts_file_is_only_a_cache_miss(tmp_path) -> None:  # noqa: ANN001
+    from warehouse import claim_facts
+
+    db = tmp_path / "w.duckdb"
+    claim_facts.cache_path(db).write_bytes(b"not a pickle at all")
+    assert claim_facts.load(db, "key") == {}
+    assert claim_facts.load(tmp_path / "missing.duckdb", "key") == {}
