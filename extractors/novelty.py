@@ -29,7 +29,7 @@ from extractors.themes import STOPWORDS, theme_stem
 SIMILARITY_THRESHOLD = 0.12  # tuned on the tune split of eval/novelty.jsonl
 CANDIDATES = 8  # nearest known claims checked for agreement
 RELATIVE = 0.7  # ... as long as they are this close to the best one
-JUDGED_CACHE = 50_000  # facts of judged sentences kept until they are added as known
+JUDGED_CACHE = 50_000  # judged sentences (facts, verdicts) kept until claims are added
 FACTS_VERSION = "2026.11.23"  # change whenever ClaimFacts or facts() changes (cached facts)
 NUMBER_TOLERANCE = 0.05  # 80 and 80.1 per cent agree, 1,372 and 2,372 do not
 
@@ -561,6 +561,7 @@ class ClaimIndex:
         self._keys: list[tuple[str, date | None] | None] = []
         self._terms = TermIndex()
         self._judged: dict[tuple[str, date | None], ClaimFacts] = {}
+        self._verdicts: dict[tuple[str, date | None], NoveltyJudgement] = {}
         self._parsed = dict(parsed or {})  # facts parsed earlier, by (sentence, date)
         self.add(known, published)
         self.add(recommendations, published, prescriptive=True)
@@ -573,6 +574,7 @@ class ClaimIndex:
         keys = [(text, dates.get(claim_id)) for claim_id, text in known]
         facts = [self._parsed.get(key) or self._facts_once(*key) for key in keys]
         self._judged.clear()
+        self._verdicts.clear()  # judgements so far did not know these claims
         if prescriptive:
             facts = [replace(f, prescriptive=True) for f in facts]
         self._known.extend(known)
@@ -621,8 +623,18 @@ class ClaimIndex:
         return self._terms.nearest(facts.terms, k)
 
     def judge(self, text: str, published: date | None = None) -> NoveltyJudgement:
-        """Not novel when a similar known claim agrees on numbers, dates, actors and polarity."""
-        facts = self._facts_once(text, published)
+        """Not novel when a similar known claim agrees on numbers, dates, actors and polarity.
+        The same sentence on the same date is judged once until more claims become known
+        (syndicated copies and stock phrases repeat within a batch)."""
+        key = (text, published)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            if len(self._verdicts) >= JUDGED_CACHE:
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = self._judge(self._facts_once(text, published))
+        return verdict
+
+    def _judge(self, facts: ClaimFacts) -> NoveltyJudgement:
         ranked = self.nearest(facts)
         if not ranked:
             return NoveltyJudgement(True, None, None, 0.0, "nothing similar known")

@@ -8,7 +8,7 @@ from typing import Any
 
 from extractors.analysis import DocumentAnalysis
 from extractors.figure_news import index_known, judge_figures
-from extractors.novelty import ClaimIndex, NoveltyJudgement
+from extractors.novelty import ClaimIndex
 
 Row = dict[str, Any]
 
@@ -28,7 +28,6 @@ def judge_batch(analyses: Sequence[DocumentAnalysis], known_figures: Sequence[Ro
                                               a.document["doc_id"]))
     latest, by_date = index_known(known_figures)
     seen_fingerprints: set[str] = set()
-    judged: dict[tuple[str, date | None], NoveltyJudgement] = {}
     nearest: dict[str, str] = {}
     for analysis in ordered:
         copy = _is_copy(analysis)
@@ -36,7 +35,7 @@ def judge_batch(analyses: Sequence[DocumentAnalysis], known_figures: Sequence[Ro
         for row in analysis.figures:
             row.setdefault("is_new", False)
         for claim in analysis.claims:
-            text = _judge_claim(claim, index, copy, seen_fingerprints, judged,
+            text = _judge_claim(claim, index, copy, seen_fingerprints,
                                 analysis.document.get("published"))
             if text:
                 nearest[claim["claim_id"]] = text
@@ -46,14 +45,8 @@ def judge_batch(analyses: Sequence[DocumentAnalysis], known_figures: Sequence[Ro
 
 
 def _judge_claim(claim: Row, index: ClaimIndex, copy: bool, seen: set[str],
-                 judged: dict[tuple[str, date | None], NoveltyJudgement],
                  published: date | None) -> str | None:
-    """Judge one claim; the same sentence on the same day (a syndicated copy, a template
-    line) is judged once per batch, since the index does not change within a batch."""
-    key = (claim["text"], published)
-    judgement = judged.get(key)
-    if judgement is None:
-        judgement = judged[key] = index.judge(claim["text"], published)
+    judgement = index.judge(claim["text"], published)
     novel = judgement.novel and not copy and claim["fingerprint"] not in seen
     seen.add(claim["fingerprint"])
     claim.update(novel=novel, nearest_claim_id=judgement.nearest_id,
