@@ -11,7 +11,7 @@ from belmon.catalog import Catalog, load_catalog
 from belmon.errors import ConfigError
 from belmon.settings import Settings
 from extractors.fetch import FetchPolicy
-from extractors.novelty import ClaimIndex
+from extractors.novelty import FACTS_VERSION, ClaimIndex
 from extractors.themes import (
     LexicalThemeClassifier,
     Prototype,
@@ -21,6 +21,7 @@ from extractors.themes import (
     theme_model_from_toml,
     with_model,
 )
+from warehouse.claim_facts import fingerprint
 
 LEXICON_FILE = "theme_lexicon.toml"
 THRESHOLDS_FILE = "theme_thresholds.toml"
@@ -150,7 +151,4 @@ def claim_index(claims: Sequence[tuple[str, str, Any]],
 
 def claim_facts_key(catalog: Catalog) -> str:
     """The key of cached claim facts: the parser's version and the alias table."""
-    from extractors.novelty import FACTS_VERSION
-    from warehouse.claim_facts import fingerprint
-
     return fingerprint(FACTS_VERSION, catalog.aliases)

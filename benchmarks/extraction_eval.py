@@ -25,6 +25,7 @@ from typing import Any
 
 from belmon.settings import PROJECT_ROOT
 from extractors.articles import EXTRACTOR_VERSION, extract_article
+from extractors.evaluation import PRF
 from extractors.feeds import FeedEntry
 from extractors.ingest import build_article, candidate_from_entry
 
@@ -60,20 +61,23 @@ class Score:
         self.empty_pages += not text.strip()
 
     @property
+    def _prf(self) -> PRF:
+        return PRF(self.tp, self.fp, self.fn)
+
+    @property
     def precision(self) -> float:
         """Share of snippets in the output that should be there."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return self._prf.precision
 
     @property
     def recall(self) -> float:
         """Share of expected snippets that made it into the output."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return self._prf.recall
 
     @property
     def f1(self) -> float:
         """Harmonic mean of precision and recall: the figure upstream ranks extractors by."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self._prf.f1
 
     @property
     def accuracy(self) -> float:

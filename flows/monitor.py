@@ -82,9 +82,9 @@ def fetch_articles(settings: Settings, candidates: list[Candidate]) -> list:
 
 
 @task(name="extract-and-analyse", cache_policy=NO_CACHE)
-def extract_and_analyse(pool: AnalysisPool, fetched: list, state: dict, folder_docs: list,
+def extract_and_analyse(pool: AnalysisPool, fetched: list, sketches: list, folder_docs: list,
                         problems: list[str]) -> monitoring.CycleBatch:
-    batch = monitoring.analyse_batch(pool, fetched, folder_docs, state["sketches"])
+    batch = monitoring.analyse_batch(pool, fetched, folder_docs, sketches)
     batch.problems.extend(problems)
     return batch
 
@@ -216,9 +216,9 @@ class _Pipeline:
         with self.clock("article_fetch"):
             fetched = self.fetching.pop(number).result()
         self._fetch(number + 1)
-        state = {"sketches": self.state["sketches"]}
         return fetched, extract_and_analyse.submit(quote(self.pool), quote(fetched),
-                                                   quote(state), quote(folder_docs), problems)
+                                                   quote(self.state["sketches"]),
+                                                   quote(folder_docs), problems)
 
     def run(self, folder_docs: list, problems: list[str]) -> dict[str, Any]:
         counts: dict[str, Any] = {}
