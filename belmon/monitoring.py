@@ -15,7 +15,7 @@ from typing import Any
 from belmon.catalog import Catalog
 from belmon.feedlist import FeedSpec, FolderSpec
 from belmon.settings import Settings
-from belmon.workers import Analyser, AnalysisPool, Fetched, WorkResult
+from belmon.workers import Analyser, AnalysisPool, Fetched, ParsedClaims, WorkResult
 from extractors.analysis import DocumentAnalysis, DocumentInput
 from extractors.cycle import (
     FeedOutcome,
@@ -54,6 +54,7 @@ class CycleBatch:
     alerts: list[Row] = field(default_factory=list)
     alert_items: list[Row] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    claim_facts: ParsedClaims = field(default_factory=dict)
 
 
 def parse_feed_result(feed: FeedSpec, result: FetchResult) -> FeedOutcome:
@@ -106,7 +107,8 @@ def analyse_batch(pool: AnalysisPool, fetched: Sequence[Fetched],
     started = time.perf_counter()
     work = pool.articles(fetched, now) if fetched else WorkResult()
     pooled = time.perf_counter() - started
-    batch = CycleBatch(articles=[w.article for w in work.works], folder_docs=folder_docs)
+    batch = CycleBatch(articles=[w.article for w in work.works], folder_docs=folder_docs,
+                       claim_facts=work.claim_facts)
     links = link_syndicated([(w.article.document.doc_id, w.signature) for w in work.works],
                             sketches)
     for item in work.works:

@@ -27,9 +27,11 @@ from extractors.analysis import DocumentAnalysis, DocumentInput, analyse_documen
 from extractors.dedup import sketch
 from extractors.fetch import FetchResult
 from extractors.ingest import Article, Candidate, build_article
+from extractors.novelty import ClaimFacts, ClaimParser
 from extractors.themes import prototypes_from_rows
 
 Fetched = tuple[Candidate, FetchResult | None]
+ParsedClaims = dict[tuple[str, Any], ClaimFacts]  # facts by (sentence, publication date)
 CHUNK = 8  # articles per message to a worker: enough to amortise pickling, small for balance
 
 
@@ -44,14 +46,18 @@ class ArticleWork:
 
 @dataclass
 class WorkResult:
-    """Articles of a batch in input order, and the CPU seconds spent on each kind of work."""
+    """Articles of a batch in input order, the facts of their claims (parsed here so that
+    novelty judging, which runs one batch behind in the cycle's own process, need not), and
+    the CPU seconds spent on each kind of work."""
 
     works: list[ArticleWork] = field(default_factory=list)
+    claim_facts: ParsedClaims = field(default_factory=dict)
     extraction_seconds: float = 0.0
     analysis_seconds: float = 0.0
 
     def merge(self, other: WorkResult) -> None:
         self.works.extend(other.works)
+        self.claim_facts.update(other.claim_facts)
         self.extraction_seconds += other.extraction_seconds
         self.analysis_seconds += other.analysis_seconds
 
@@ -64,6 +70,7 @@ class Analyser:
         self.catalog: Catalog = catalog_for(settings)
         self.classifier = build_classifier(settings, self.catalog,
                                            prototypes_from_rows(prototypes) or None)
+        self.claim_parser = ClaimParser(self.catalog.aliases)
 
     def analyse(self, doc: DocumentInput, now: datetime) -> DocumentAnalysis:
         return analyse_document(doc, self.classifier, self.catalog.metrics, now)
@@ -79,8 +86,17 @@ class Analyser:
                 continue
             analysis = self.analyse(article.document, now)
             result.works.append(ArticleWork(article, analysis, sketch(article.document.text)))
+            self._parse_claims(analysis, result.claim_facts)
             result.analysis_seconds += time.perf_counter() - built
         return result
+
+    def _parse_claims(self, analysis: DocumentAnalysis, into: ParsedClaims) -> None:
+        published = analysis.document.get("published")
+        for claim in analysis.claims:
+            key = (claim["text"], published)
+            if key not in into:
+                facts = into[key] = self.claim_parser.facts(*key)
+                _ = facts.opposites  # cached on the facts: every comparison needs them
 
 
 def _article(candidate: Candidate, result: FetchResult | None) -> Article | None:

@@ -542,6 +542,32 @@ def reversed_stance(claim: frozenset[str], known: frozenset[str]) -> bool:
     return False
 
 
+class ClaimParser:
+    """Parses claims into facts; picklable and cheap to build, so that analysis workers can
+    parse their articles' claims while the cycle judges an earlier batch."""
+
+    def __init__(self, aliases: Mapping[str, list[str]] | None = None) -> None:
+        self._aliases = compile_aliases(aliases or {})
+
+    def facts(self, text: str, published: date | None = None) -> ClaimFacts:
+        """Terms, numbers, dates, actors and polarity of one claim."""
+        folded = _US.sub("usa", canonicalise(text, self._aliases)).lower()
+        years = {int(y) for y in _YEAR.findall(text)} or implied_years(text, published)
+        return ClaimFacts(
+            terms=tuple(content_stems(folded)),
+            numbers=numbers_in(folded),
+            years=frozenset(years),
+            months=months_in(text),
+            days=days_in(text),
+            weekdays=weekdays_in(text),
+            words=frozenset(re.findall(r"[a-z]+(?:-[a-z]+)?", folded)),
+            actors=actors_in(folded),
+            negative=is_negative(folded),
+            sides=polar_sides(folded),
+            prescriptive=bool(PRESCRIPTIVE.search(folded)),
+        )
+
+
 class ClaimIndex:
     """Known claims, searchable by meaning and checked fact by fact."""
 
@@ -554,7 +580,7 @@ class ClaimIndex:
         recommendations: Sequence[tuple[str, str]] = (),
         parsed: Mapping[tuple[str, date | None], ClaimFacts] | None = None,
     ) -> None:
-        self._aliases = compile_aliases(aliases or {})
+        self._parser = ClaimParser(aliases)
         self.threshold = threshold
         self._known: list[tuple[str, str]] = []
         self._facts: list[ClaimFacts] = []
@@ -592,7 +618,7 @@ class ClaimIndex:
     def _facts_once(self, text: str, published: date | None) -> ClaimFacts:
         """Facts of a sentence, parsed once between judging it and adding it as known."""
         key = (text, published)
-        found = self._judged.get(key)
+        found = self._parsed.get(key) or self._judged.get(key)
         if found is None:
             if len(self._judged) >= JUDGED_CACHE:
                 self._judged.clear()
@@ -601,22 +627,12 @@ class ClaimIndex:
 
     def facts(self, text: str, published: date | None = None) -> ClaimFacts:
         """Terms, numbers, dates, actors and polarity of one claim."""
-        folded = _US.sub("usa", canonicalise(text, self._aliases)).lower()
-        years = {int(y) for y in _YEAR.findall(text)} or implied_years(text, published)
-        months = months_in(text)
-        return ClaimFacts(
-            terms=tuple(content_stems(folded)),
-            numbers=numbers_in(folded),
-            years=frozenset(years),
-            months=months,
-            days=days_in(text),
-            weekdays=weekdays_in(text),
-            words=frozenset(re.findall(r"[a-z]+(?:-[a-z]+)?", folded)),
-            actors=actors_in(folded),
-            negative=is_negative(folded),
-            sides=polar_sides(folded),
-            prescriptive=bool(PRESCRIPTIVE.search(folded)),
-        )
+        return self._parser.facts(text, published)
+
+    def remember(self, parsed: Mapping[tuple[str, date | None], ClaimFacts]) -> None:
+        """Facts parsed elsewhere (by the analysis workers) for sentences about to be judged
+        or added, so that this process does not parse them again."""
+        self._parsed.update(parsed)
 
     def nearest(self, facts: ClaimFacts, k: int = CANDIDATES) -> list[tuple[float, int]]:
         """The k most similar known claims as (cosine, index), best first."""

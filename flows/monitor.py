@@ -106,6 +106,8 @@ def judge_novelty(settings: Settings, batch: monitoring.CycleBatch, claims: Clai
             claims = claim_index(analysis_store.known_claims(conn),
                                  analysis_store.known_recommendations(conn), catalog.aliases,
                                  parsed)
+        claims.remember(batch.claim_facts)
+        batch.claim_facts = {}
 
         def unannounced(keys: list[str]) -> set[str]:
             return alert_store.unannounced(conn, keys)

@@ -129,3 +129,18 @@ def test_an_unreadable_facts_file_is_only_a_cache_miss(tmp_path) -> None:  # noq
     claim_facts.cache_path(db).write_bytes(b"not a pickle at all")
     assert claim_facts.load(db, "key") == {}
     assert claim_facts.load(tmp_path / "missing.duckdb", "key") == {}
+
+
+def test_facts_parsed_elsewhere_are_used_not_parsed_again(catalog) -> None:  # noqa: ANN001
+    """The analysis workers parse a batch's claims; the index judges with their facts."""
+    from extractors.novelty import ClaimParser
+
+    index = ClaimIndex(KNOWN, catalog.aliases, DATES)
+    sentence = "Rights defenders counted 1,372 political prisoners in Belarus on 26 August."
+    published = date(2024, 8, 28)
+    parsed = ClaimParser(catalog.aliases).facts(sentence, published)
+    assert parsed == index.facts(sentence, published)
+    changed = ClaimParser(catalog.aliases).facts(sentence.replace("1,372", "1,500"), published)
+    index.remember({(sentence, published): changed})
+    assert index.judge(sentence, published).novel  # judged with the remembered facts
+    assert ClaimIndex(KNOWN, catalog.aliases, DATES).judge(sentence, published).novel is False
