@@ -395,6 +395,9 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         "cpu_seconds": (cpu1 - cpu0) + child_cpu,
         "cpu_self_seconds": cpu1 - cpu0,
         "cpu_children_seconds": child_cpu,
+        "prefect_server_cpu_seconds": sum(kids1.get(pid, 0.0) - kids0.get(pid, 0.0)
+                                          for pid in prefect_children),
+        "worker_cpu_seconds": kids1[0] - kids0[0],  # children that ended: the analysis workers
         "peak_rss_mb": peak_rss_mb(),
         "prefect_server_peak_rss_mb": max((peak_rss_mb(p) for p in prefect_children), default=0),
         "worker_peak_rss_mb": finished_children_peak_rss_mb(),

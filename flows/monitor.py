@@ -19,6 +19,7 @@ from prefect.utilities.annotations import quote
 
 from belmon import monitoring
 from belmon.alerts import outbox
+from belmon.feed_parsing import ParseAsFetched
 from belmon.feedlist import FeedList, load_feed_list
 from belmon.pipeline import catalog_for, claim_facts_key, claim_index, fetch_policy
 from belmon.progress import progress
@@ -26,7 +27,7 @@ from belmon.runlock import exclusive_run
 from belmon.settings import Settings, load_settings
 from belmon.workers import AnalysisPool, analysis_pool
 from extractors.cycle import FeedOutcome
-from extractors.fetch import FetchRequest, fetch_all_sync
+from extractors.fetch import FetchRequest, FetchResult, fetch_all_sync
 from extractors.ingest import Candidate
 from extractors.novelty import ClaimIndex
 from warehouse import alerts as alert_store
@@ -47,15 +48,21 @@ def read_state(settings: Settings, run_id: str) -> dict[str, Any]:
 @task(name="fetch-feeds", cache_policy=NO_CACHE)
 def fetch_feeds(settings: Settings, feeds: list, states: dict) -> list[FeedOutcome]:
     order = monitoring.slowest_first(feeds, states)
+    ordered = [feeds[i] for i in order]
     requests = [
         FetchRequest(f.url, (states.get(f.name) or {}).get("etag"),
                      (states.get(f.name) or {}).get("last_modified"), kind="feed")
-        for f in (feeds[i] for i in order)
+        for f in ordered
     ]
-    with progress("feeds", len(requests), get_run_logger()) as advance:
-        fetched = fetch_all_sync(requests, fetch_policy(settings, for_feeds=True), on_done=advance)
-    results = dict(zip(order, fetched, strict=True))
-    return [monitoring.parse_feed_result(f, results[i]) for i, f in enumerate(feeds)]
+    with (progress("feeds", len(requests), get_run_logger()) as advance,
+          ParseAsFetched(ordered, requests) as parsing):
+        def done(result: FetchResult) -> None:
+            advance()
+            parsing(result)
+
+        fetched = fetch_all_sync(requests, fetch_policy(settings, for_feeds=True), on_done=done)
+        outcomes = dict(zip(order, parsing.outcomes(fetched), strict=True))
+    return [outcomes[i] for i in range(len(feeds))]
 
 
 @task(name="select-new", cache_policy=NO_CACHE)
