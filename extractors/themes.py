@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
+
 from extractors.text import canonicalise, compile_aliases
 
 MAX_THEMES = 3
@@ -330,10 +332,11 @@ class _CueIndex:
         """Every cue found; per theme, a shorter cue inside a longer match is not counted."""
         found: list[_Cue] = []
         covered: dict[str, int] = {}
+        stems = tuple(stems)
         for i, first in enumerate(stems):
             for cue in self._by_first.get(first, ()):
                 n = len(cue.stems)
-                if tuple(stems[i : i + n]) != cue.stems or covered.get(cue.theme, -1) >= i + n:
+                if stems[i : i + n] != cue.stems or covered.get(cue.theme, -1) >= i + n:
                     continue
                 found.append(cue)
                 covered[cue.theme] = max(covered.get(cue.theme, -1), i + n)
@@ -341,7 +344,9 @@ class _CueIndex:
 
 
 class _TfIdf:
-    """Sparse TF-IDF vectors and cosine search over a fixed set of documents."""
+    """Sparse TF-IDF vectors and cosine search over a fixed set of documents. Postings are
+    numpy arrays, so a query costs a few vector operations per query term rather than a
+    Python loop over postings (the same float operations, in the same order)."""
 
     def __init__(self, documents: Sequence[list[str]]) -> None:
         df: dict[str, int] = defaultdict(int)
@@ -349,11 +354,17 @@ class _TfIdf:
             for term in set(terms):
                 df[term] += 1
         n = len(documents) + 1
+        self.size = len(documents)
         self._idf = {t: math.log(n / c) + 1.0 for t, c in df.items()}
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, terms in enumerate(documents):
             for term, weight in self.vector(terms).items():
-                self._postings[term].append((index, weight))
+                postings[term].append((index, weight))
+        self._postings = {
+            term: (np.array([i for i, _ in items], dtype=np.int64),
+                   np.array([w for _, w in items], dtype=np.float64))
+            for term, items in postings.items()
+        }
 
     def vector(self, terms: Iterable[str]) -> dict[str, float]:
         """Unit-length TF-IDF vector (sublinear tf); unknown terms are dropped."""
@@ -365,13 +376,37 @@ class _TfIdf:
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {t: v / norm for t, v in raw.items()}
 
-    def cosines(self, terms: Iterable[str]) -> dict[int, float]:
-        """Cosine of the query to every document sharing a term with it."""
-        sims: dict[int, float] = defaultdict(float)
+    def cosines(self, terms: Iterable[str]) -> np.ndarray:
+        """Cosine of the query to every document (0 where no term is shared)."""
+        sims = np.zeros(self.size, dtype=np.float64)
         for term, weight in self.vector(terms).items():
-            for index, doc_weight in self._postings.get(term, ()):
-                sims[index] += weight * doc_weight
+            indexes, weights = self._postings[term]
+            sims[indexes] += weight * weights
         return sims
+
+
+def _spans(themes: Sequence[str], offset: int = 0) -> list[tuple[str, int, int]]:
+    """(theme, start, end) of each run of one theme in a list grouped by theme."""
+    spans: list[tuple[str, int, int]] = []
+    for index, theme in enumerate(themes, start=offset):
+        if spans and spans[-1][0] == theme and spans[-1][2] == index:
+            spans[-1] = (theme, spans[-1][1], index + 1)
+        else:
+            spans.append((theme, index, index + 1))
+    return spans
+
+
+def _best_in_spans(sims: np.ndarray, spans: Sequence[tuple[str, int, int]],
+                   items: Sequence[tuple[str, Prototype]], offset: int
+                   ) -> dict[str, tuple[float, Prototype]]:
+    """Per theme, its most similar item (the first of equals) when that shares a term."""
+    best: dict[str, tuple[float, Prototype]] = {}
+    for theme, start, end in spans:
+        index = start + int(np.argmax(sims[start:end]))
+        sim = float(sims[index])
+        if sim > best.get(theme, (0.0, None))[0]:
+            best[theme] = (sim, items[index - offset][1])
+    return best
 
 
 def _snippet(text: str) -> str:
@@ -432,6 +467,9 @@ class LexicalThemeClassifier:
         self._descriptions = [content_terms(tokens(self._fold(_theme_document(t))))
                               for t in self.themes]
         self._index = _TfIdf(documents + self._descriptions)
+        self._prototype_spans = _spans([theme for theme, _ in self._prototypes])
+        self._example_spans = _spans([theme for theme, _ in self._examples],
+                                     len(self._prototypes))
 
     def _fold(self, text: str) -> str:
         return canonicalise(text, self._aliases).lower()
@@ -475,19 +513,11 @@ class LexicalThemeClassifier:
                list[float]]:
         """Per theme, the most similar prototype and example; the cosine to each description."""
         sims = self._index.cosines(terms)
-        nearest: dict[str, tuple[float, Prototype]] = {}
-        for index, (theme, proto) in enumerate(self._prototypes):
-            sim = sims.get(index, 0.0)
-            if sim > nearest.get(theme, (0.0, proto))[0]:
-                nearest[theme] = (sim, proto)
         offset = len(self._prototypes)
-        examples: dict[str, tuple[float, Prototype]] = {}
-        for index, (theme, proto) in enumerate(self._examples, start=offset):
-            sim = sims.get(index, 0.0)
-            if sim > examples.get(theme, (0.0, proto))[0]:
-                examples[theme] = (sim, proto)
+        nearest = _best_in_spans(sims, self._prototype_spans, self._prototypes, 0)
+        examples = _best_in_spans(sims, self._example_spans, self._examples, offset)
         offset += len(self._examples)
-        return nearest, examples, [sims.get(offset + i, 0.0) for i in range(len(self.themes))]
+        return nearest, examples, sims[offset:offset + len(self.themes)].tolist()
 
     def _score_one(self, text: str) -> list[ThemeScore]:
         stems = tokens(self._fold(text))
