@@ -87,7 +87,7 @@ def digest(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print, do not send.")] = False,
 ) -> None:
     """Compose the daily digest and send it (or print it with --dry-run)."""
-    from belmon.cli_monitor import prefect_defaults
+    from belmon.cli_monitor import local_prefect
 
     settings = load_settings(db=db)
     if since:
@@ -95,10 +95,10 @@ def digest(
             date.fromisoformat(since)
         except ValueError:
             raise ConfigError(f"--since must be a date like 2025-10-01, not {since!r}") from None
-    prefect_defaults()
     from flows.digest import daily_digest
 
-    result = daily_digest(db_path=str(settings.db), since=since, dry_run=dry_run)
+    with local_prefect():
+        result = daily_digest(db_path=str(settings.db), since=since, dry_run=dry_run)
     row = result["digest"]
     if row is None:
         console().print("nothing new: no digest sent")

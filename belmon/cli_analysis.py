@@ -231,14 +231,13 @@ def warehouse_for_eval(settings: Settings, db: Path | None) -> Iterator[Path]:
     if db is not None:
         yield settings.db
         return
-    from belmon.cli_monitor import prefect_defaults
-
-    prefect_defaults()
+    from belmon.cli_monitor import local_prefect
     from flows.seed import seed_warehouse
 
     with tempfile.TemporaryDirectory(prefix="belmon-eval-") as folder:
         path = Path(folder) / "warehouse.duckdb"
-        seed_warehouse(db_path=str(path), seed_dir=str(settings.seed_dir))
+        with local_prefect():
+            seed_warehouse(db_path=str(path), seed_dir=str(settings.seed_dir))
         yield path
 
 

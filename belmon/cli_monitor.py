@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from belmon.feedlist import (
     name_from_url,
     save_feed_list,
 )
+from belmon.local_prefect import without_server_heartbeats
 from belmon.output import console, table
 from belmon.quiet import one_line_user_errors
 from belmon.settings import load_settings
@@ -35,11 +37,16 @@ SeedDirOption = Annotated[
 feeds_app = typer.Typer(help="List, add, remove, import and export feeds.", no_args_is_help=True)
 
 
-def prefect_defaults() -> None:
-    """Give Prefect's temporary server time to start on slow machines (default is 20 s)."""
+@contextmanager
+def local_prefect() -> Iterator[None]:
+    """Flows run in this process: give Prefect's temporary server time to start on slow
+    machines (default is 20 s), keep user errors to one line, and no heartbeats when no
+    server reads them (see belmon/local_prefect.py)."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     one_line_user_errors()
+    with without_server_heartbeats():
+        yield
 
 
 def print_cycle(counts: dict[str, Any]) -> None:
@@ -73,10 +80,10 @@ def run(
     channels_for(settings)
     if seed_first:
         run_seed(str(settings.db), str(settings.seed_dir))
-    prefect_defaults()
     from flows.monitor import monitor_feeds
 
-    print_cycle(monitor_feeds(db_path=str(settings.db), feeds_path=str(settings.feeds)))
+    with local_prefect():
+        print_cycle(monitor_feeds(db_path=str(settings.db), feeds_path=str(settings.feeds)))
 
 
 def serve(db: DbOption = None, feeds: FeedsOption = None) -> None:
@@ -86,16 +93,17 @@ def serve(db: DbOption = None, feeds: FeedsOption = None) -> None:
     the server schedules; without one, this process runs the cycles itself, because Prefect's
     temporary server cannot schedule runs."""
     settings = load_settings(db=db, feeds=feeds)
-    prefect_defaults()
     from flows.monitor import monitor_feeds
 
     minutes = settings.schedule_minutes
     parameters = {"db_path": str(settings.db), "feeds_path": str(settings.feeds)}
     console().print(f"serving monitor-feeds every {minutes} minutes (Ctrl-C stops)")
-    if os.environ.get("PREFECT_API_URL"):
-        monitor_feeds.serve(name="monitor-feeds", interval=minutes * 60, parameters=parameters)
-        return
-    run_forever(lambda: print_cycle(monitor_feeds(**parameters)), minutes * 60)
+    with local_prefect():
+        if os.environ.get("PREFECT_API_URL"):
+            monitor_feeds.serve(name="monitor-feeds", interval=minutes * 60,
+                                parameters=parameters)
+            return
+        run_forever(lambda: print_cycle(monitor_feeds(**parameters)), minutes * 60)
 
 
 def run_forever(cycle: Callable[[], None], interval: float) -> None:
@@ -121,10 +129,11 @@ def reprocess(
         start = datetime.combine(date.fromisoformat(since), datetime.min.time()) if since else None
     except ValueError:
         raise ConfigError(f"--since must be a date like 2025-10-01, not {since!r}") from None
-    prefect_defaults()
     from flows.reprocess import reprocess_pages
 
-    counts = reprocess_pages(db_path=str(settings.db), since=start.isoformat() if start else None)
+    with local_prefect():
+        counts = reprocess_pages(db_path=str(settings.db),
+                                 since=start.isoformat() if start else None)
     console().print(f"reprocessed {counts['documents']} stored pages")
 
 
@@ -233,10 +242,10 @@ def demo(
         os.environ.pop("BELMON_APPRISE_CONFIG", None)
         if settings.seed_dir.is_dir():
             run_seed(str(db_path), str(settings.seed_dir))
-        prefect_defaults()
         from flows.monitor import monitor_feeds
 
-        print_cycle(monitor_feeds(db_path=str(db_path), feeds_path=str(feeds_path)))
+        with local_prefect():
+            print_cycle(monitor_feeds(db_path=str(db_path), feeds_path=str(feeds_path)))
         out = console()
         out.print(f"\nthe local webhook received {len(received)} alert(s); the first one:\n")
         if received:

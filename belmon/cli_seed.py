@@ -6,16 +6,16 @@ from typing import Any
 
 from rich.text import Text
 
-from belmon.cli_monitor import prefect_defaults
+from belmon.cli_monitor import local_prefect
 from belmon.output import console
 
 
 def run_seed(db_path: str, seed_dir: str) -> dict[str, Any]:
     """Seed through the Prefect flow and print warnings and a one-line summary."""
-    prefect_defaults()
     from flows.seed import seed_warehouse
 
-    summary = seed_warehouse(db_path=db_path, seed_dir=seed_dir)
+    with local_prefect():
+        summary = seed_warehouse(db_path=db_path, seed_dir=seed_dir)
     out = console()
     for warning in summary["warnings"]:
         out.print(Text(f"warning: {warning}", style="yellow"))

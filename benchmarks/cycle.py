@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from belmon.local_prefect import without_server_heartbeats
 from benchmarks.measure import (
     children_cpu,
     current_rss_mb,
@@ -375,7 +376,7 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         profiler = Profiler(interval=0.005)
         profiler.start()
     t0 = time.perf_counter()
-    with MemoryTrace(clock) as memory:
+    with MemoryTrace(clock) as memory, without_server_heartbeats():  # as `belmon run` does
         counts = monitor.monitor_feeds(db_path=db_path, feeds_path=feeds_path)
     wall = time.perf_counter() - t0
     profile_summary = None
