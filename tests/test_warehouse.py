@@ -24,6 +24,17 @@ def test_migrations_are_applied_once(db_path: Path) -> None:
         assert db.migrate(conn) == max(n for n, _, _ in db.migrations())
 
 
+def test_opening_an_up_to_date_warehouse_writes_nothing(db_path: Path) -> None:
+    """Each open used to re-create the version table's comments, so every connection,
+    even a read-only use of a writer, checkpointed on close."""
+    with db.writer(db_path):
+        pass
+    before = db_path.read_bytes()
+    with db.writer(db_path) as conn:
+        conn.execute("SELECT count(*) FROM documents").fetchall()
+    assert db_path.read_bytes() == before
+
+
 def test_every_table_view_and_column_is_documented(db_path: Path) -> None:
     with db.writer(db_path) as conn:
         missing = conn.execute(
