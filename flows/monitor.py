@@ -230,6 +230,8 @@ class _Pipeline:
                                                    quote(folder_docs), problems)
 
     def run(self, folder_docs: list, problems: list[str]) -> dict[str, Any]:
+        if not self.chunks[0] and not folder_docs:
+            return self._nothing_new(problems)
         counts: dict[str, Any] = {}
         self._fetch(0)
         current = self._analyse(0, folder_docs, problems)
@@ -246,6 +248,12 @@ class _Pipeline:
                 current = self._analyse(number + 1, [], [])
             counts = monitoring.add_counts(counts, self._store(batch, fetched))
         return counts
+
+    @staticmethod
+    def _nothing_new(problems: list[str]) -> dict[str, Any]:
+        """The counts an empty batch gives, without its four task runs and its empty write
+        transaction: ~0.15 s of a cycle in which no feed lists anything new."""
+        return monitoring.batch_counts(monitoring.CycleBatch(problems=list(problems)), [])
 
     def _store(self, batch: monitoring.CycleBatch, fetched: list) -> dict[str, Any]:
         """Judge one analysed batch and write it."""
