@@ -15,6 +15,7 @@ asserts a direction or a verdict the known claim does not state is news as well.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -542,6 +543,16 @@ def reversed_stance(claim: frozenset[str], known: frozenset[str]) -> bool:
     return False
 
 
+_NOTHING: frozenset = frozenset()
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+
+def _shared(items: frozenset) -> frozenset:
+    """One empty set for all claims: most claims name no day, month or actor, and an index
+    holds tens of thousands of claims."""
+    return items or _NOTHING
+
+
 class ClaimParser:
     """Parses claims into facts; picklable and cheap to build, so that analysis workers can
     parse their articles' claims while the cycle judges an earlier batch."""
@@ -553,17 +564,17 @@ class ClaimParser:
         """Terms, numbers, dates, actors and polarity of one claim."""
         folded = _US.sub("usa", canonicalise(text, self._aliases)).lower()
         years = {int(y) for y in _YEAR.findall(text)} or implied_years(text, published)
-        return ClaimFacts(
-            terms=tuple(content_stems(folded)),
+        return ClaimFacts(  # words interned: a domain's claims share a small vocabulary
+            terms=tuple(map(sys.intern, content_stems(folded))),
             numbers=numbers_in(folded),
-            years=frozenset(years),
-            months=months_in(text),
-            days=days_in(text),
-            weekdays=weekdays_in(text),
-            words=frozenset(re.findall(r"[a-z]+(?:-[a-z]+)?", folded)),
-            actors=actors_in(folded),
+            years=_shared(frozenset(years)),
+            months=_shared(months_in(text)),
+            days=_shared(days_in(text)),
+            weekdays=_shared(weekdays_in(text)),
+            words=frozenset(map(sys.intern, _WORD.findall(folded))),
+            actors=_shared(actors_in(folded)),
             negative=is_negative(folded),
-            sides=polar_sides(folded),
+            sides=_shared(polar_sides(folded)),
             prescriptive=bool(PRESCRIPTIVE.search(folded)),
         )
 

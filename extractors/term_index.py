@@ -11,6 +11,7 @@ ranks are exactly those of the straightforward implementation.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -25,10 +26,11 @@ class TermIndex:
         self._count = 0
         self._df: Counter[str] = Counter()
         self._term_ids: dict[str, int] = {}
-        # One entry per (document, distinct term), in document order, then first occurrence.
-        self._entry_doc: list[int] = []
-        self._entry_term: list[int] = []
-        self._entry_tf: list[float] = []
+        # One entry per (document, distinct term), in document order, then first occurrence;
+        # typed arrays, not lists: 24 bytes an entry instead of about 100.
+        self._entry_doc = array("q")
+        self._entry_term = array("q")
+        self._entry_tf = array("d")
         self._idf: dict[str, float] = {}
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._stale = True
