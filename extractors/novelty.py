@@ -31,7 +31,18 @@ SIMILARITY_THRESHOLD = 0.12  # tuned on the tune split of eval/novelty.jsonl
 CANDIDATES = 8  # nearest known claims checked for agreement
 RELATIVE = 0.7  # ... as long as they are this close to the best one
 JUDGED_CACHE = 50_000  # judged sentences (facts, verdicts) kept until claims are added
-FACTS_VERSION = "2026.11.23"  # change whenever ClaimFacts or facts() changes (cached facts)
+FACTS_VERSION = "2026.11.23.2"  # change whenever ClaimFacts or facts() changes (cached facts)
+
+_NOTHING: frozenset = frozenset()
+_CLAIM_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+
+def _shared(items: frozenset) -> frozenset:
+    """One empty set for all claims: most claims name no day, month or actor, and an index
+    holds tens of thousands of claims."""
+    return items or _NOTHING
+
+
 NUMBER_TOLERANCE = 0.05  # 80 and 80.1 per cent agree, 1,372 and 2,372 do not
 
 # Words and phrases that say the same thing in this domain, merged into one concept before
@@ -291,7 +302,8 @@ class ClaimFacts:
     years: frozenset[int]
     months: frozenset[int]
     days: frozenset[tuple[int, int]]  # (month, day)
-    words: frozenset[str]  # the lower-case words, for prefix negations ('unprepared')
+    words: tuple[str, ...]  # distinct lower-case words, sorted, for prefix negations
+    # ('unprepared'): a tuple, as a set per claim cost 700 bytes of hash table
     weekdays: frozenset[str]  # days of the week named
     actors: frozenset[str]
     negative: bool
@@ -515,14 +527,14 @@ def prefix_opposites(words: Iterable[str]) -> frozenset[str]:
                 base = word[len(prefix):].lstrip("-")
                 if len(base) >= 5 and not _NEGATION.fullmatch(word):
                     found.add(base)
-    return frozenset(found)
+    return _shared(frozenset(found))
 
 
 def prefix_reversal(claim: ClaimFacts, known: ClaimFacts) -> bool:
     """'well prepared' against 'unprepared': a word on one side, its negation on the other."""
     return bool(
-        (claim.words & known.opposites - claim.opposites)
-        or (known.words & claim.opposites - known.opposites)
+        (known.opposites - claim.opposites).intersection(claim.words)
+        or (claim.opposites - known.opposites).intersection(known.words)
     )
 
 
@@ -543,16 +555,6 @@ def reversed_stance(claim: frozenset[str], known: frozenset[str]) -> bool:
     return False
 
 
-_NOTHING: frozenset = frozenset()
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
-
-
-def _shared(items: frozenset) -> frozenset:
-    """One empty set for all claims: most claims name no day, month or actor, and an index
-    holds tens of thousands of claims."""
-    return items or _NOTHING
-
-
 class ClaimParser:
     """Parses claims into facts; picklable and cheap to build, so that analysis workers can
     parse their articles' claims while the cycle judges an earlier batch."""
@@ -571,7 +573,7 @@ class ClaimParser:
             months=_shared(months_in(text)),
             days=_shared(days_in(text)),
             weekdays=_shared(weekdays_in(text)),
-            words=frozenset(map(sys.intern, _WORD.findall(folded))),
+            words=tuple(sorted(set(map(sys.intern, _CLAIM_WORD.findall(folded))))),
             actors=_shared(actors_in(folded)),
             negative=is_negative(folded),
             sides=_shared(polar_sides(folded)),
