@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from benchmarks.measure import (
     current_rss_mb,
     descendants,
     finished_children_cpu,
-    finished_children_peak_rss_mb,
     peak_rss_mb,
 )
 
@@ -317,10 +316,15 @@ def summarise_profile(session: Any, top: int = 25) -> dict[str, Any]:
 
 class MemoryTrace:
     """Samples this process's RSS every 0.2 s with the stage running, to say where the peak
-    is reached."""
+    is reached, and every second the peak RSS (VmHWM) of its live children other than
+    `exclude` (Prefect's server): the analysis workers. Their own peak must be read while
+    they live: once ended, the kernel reports for a spawned child at least the parent's RSS
+    at the time of the spawn (exec carries the old peak over), not the child's own."""
 
-    def __init__(self, clock: StageClock) -> None:
+    def __init__(self, clock: StageClock, exclude: Iterable[int] = ()) -> None:
         self.clock = clock
+        self.exclude = set(exclude)
+        self.worker_peak = 0.0
         self.peak = (0.0, "")
         self.timeline: list[tuple[float, float, str]] = []  # (s, MB, stage) every 25 MB up
         self._started = time.perf_counter()
@@ -328,13 +332,22 @@ class MemoryTrace:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        ticks = 0
         while not self._stop.wait(0.2):
+            ticks += 1
+            if ticks % 5 == 0:
+                self._sample_workers()
             rss = current_rss_mb()
             if rss > self.peak[0]:
                 self.peak = (rss, self.clock.current)
             if not self.timeline or rss >= self.timeline[-1][1] + 25:
                 self.timeline.append((round(time.perf_counter() - self._started, 1),
                                       round(rss), self.clock.current))
+
+    def _sample_workers(self) -> None:
+        for pid in descendants(os.getpid()):
+            if pid not in self.exclude:
+                self.worker_peak = max(self.worker_peak, peak_rss_mb(pid))
 
     def __enter__(self) -> MemoryTrace:
         self._thread.start()
@@ -376,7 +389,8 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         profiler = Profiler(interval=0.005)
         profiler.start()
     t0 = time.perf_counter()
-    with MemoryTrace(clock) as memory, without_server_heartbeats():  # as `belmon run` does
+    # without heartbeats, as `belmon run` runs flows when no Prefect server is configured
+    with MemoryTrace(clock, prefect_children) as memory, without_server_heartbeats():
         counts = monitor.monitor_feeds(db_path=db_path, feeds_path=feeds_path)
     wall = time.perf_counter() - t0
     profile_summary = None
@@ -401,7 +415,7 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         "worker_cpu_seconds": kids1[0] - kids0[0],  # children that ended: the analysis workers
         "peak_rss_mb": peak_rss_mb(),
         "prefect_server_peak_rss_mb": max((peak_rss_mb(p) for p in prefect_children), default=0),
-        "worker_peak_rss_mb": finished_children_peak_rss_mb(),
+        "worker_peak_rss_mb": memory.worker_peak,
         "peak_rss_stage": memory.peak[1],
         "rss_timeline": memory.timeline,
         "import_seconds": imported - started,

@@ -75,11 +75,6 @@ def finished_children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def finished_children_peak_rss_mb() -> float:
-    """Largest peak RSS of any child that has ended (analysis workers), in MB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

@@ -66,6 +66,7 @@ class Options:
     keep_db: bool = False
     docs: bool = True
     note: str = ""
+    settings: tuple[str, ...] = ()  # extra NAME=VALUE for the cycle (experiments)
 
 
 def log(message: str) -> None:
@@ -119,6 +120,7 @@ def child_env(opts: Options, workdir: Path) -> dict[str, str]:
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     })
+    env.update(setting.split("=", 1) for setting in opts.settings)
     return env
 
 
@@ -462,6 +464,9 @@ def parse(argv: list[str] | None = None) -> Options:
     p.add_argument("--keep-db", action="store_true",
                    help="keep the scenario runs' warehouses under benchmarks/out/runs/")
     p.add_argument("--note", default="", help="a sentence for the report (e.g. contention)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="experiment: a setting for the cycles, e.g. BELMON_ARTICLE_BATCH_SIZE=125"
+                        " (repeatable; recorded in the results)")
     p.add_argument("--rerender", metavar="RESULTS_JSON",
                    help="only rewrite docs/benchmarks.md from a results file (first argument)")
     a = p.parse_args(argv)
@@ -473,8 +478,16 @@ def parse(argv: list[str] | None = None) -> Options:
         skip_naive=a.skip_naive, skip_floor=a.skip_floor, profile=a.profile,
         profile_only=a.profile_only, quote_args=a.quote_args,
         scenarios=tuple(x for x in SCENARIOS if x in a.scenarios.split(",")), keep_db=a.keep_db,
-        docs=not a.no_docs and not a.quick and not a.quote_args, note=a.note,
+        docs=not a.no_docs and not a.quick and not a.quote_args and not a.set, note=a.note,
+        settings=tuple(_setting(x) for x in a.set),
     )
+
+
+def _setting(text: str) -> str:
+    name, sep, _ = text.partition("=")
+    if not sep or not name.strip():
+        raise SystemExit(f"--set wants NAME=VALUE, not {text!r}")
+    return text
 
 
 def rerender(path: Path) -> int:
