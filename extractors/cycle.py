@@ -69,7 +69,7 @@ def feed_state_row(outcome: FeedOutcome, previous: Row | None, now: datetime) ->
         "last_fetched_at": now,
         "last_error": outcome.problem,
         "entries_last_seen": len(outcome.parsed.entries) if outcome.parsed else None,
-        "last_elapsed_ms": round(outcome.result.elapsed_ms, 1),
+        "last_elapsed_ms": round(outcome.result.elapsed_ms - outcome.result.queued_ms, 1),
     }
 
 

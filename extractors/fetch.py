@@ -56,9 +56,8 @@ def _guard() -> Guard:
     return Guard(classify=_address_problem, resolve=_resolve)
 
 
-async def _attempt(ctx: Context, request: FetchRequest) -> Attempt:
+async def _attempt(ctx: Context, request: FetchRequest, trail: Trail) -> Attempt:
     """One attempt (all its redirect hops); every exception becomes a failed attempt."""
-    trail = Trail(request.url)
     try:
         return classify(await follow(ctx, request, trail))
     except FetchFailure as failure:
@@ -73,19 +72,22 @@ async def _attempt(ctx: Context, request: FetchRequest) -> Attempt:
 async def _fetch_one(ctx: Context, request: FetchRequest) -> FetchResult:
     """Fetch one request with retries, returning a result whatever happens."""
     started = time.perf_counter()
-    attempts = 0
+    attempts, queued = 0, 0.0
     while True:
         attempts += 1
-        outcome = await _attempt(ctx, request)
+        trail = Trail(request.url)
+        outcome = await _attempt(ctx, request, trail)
+        queued += trail.queued
         if not outcome.retry or attempts > ctx.policy.retries:
             break
         delay = backoff(ctx.policy, attempts, outcome.retry_after)
         log.debug("retrying %s in %.2f s: %s", redact_url(request.url), delay, outcome.reason)
         await asyncio.sleep(delay)
-    return _result(request, outcome, attempts, started)
+    return _result(request, outcome, attempts, started, queued)
 
 
-def _result(request: FetchRequest, outcome: Attempt, attempts: int, started: float) -> FetchResult:
+def _result(request: FetchRequest, outcome: Attempt, attempts: int, started: float,
+            queued: float = 0.0) -> FetchResult:
     """Freeze an internal attempt into the public result type."""
     return FetchResult(
         request=request,
@@ -97,6 +99,7 @@ def _result(request: FetchRequest, outcome: Attempt, attempts: int, started: flo
         reason=_one_line(outcome.reason) if outcome.reason else None,
         elapsed_ms=(time.perf_counter() - started) * 1000.0,
         attempts=attempts,
+        queued_ms=queued * 1000.0,
     )
 
 

@@ -65,6 +65,7 @@ class FetchResult:
     reason: str | None
     elapsed_ms: float
     attempts: int
+    queued_ms: float = 0.0  # part of elapsed_ms spent waiting for a connection slot
 
     @property
     def content_type(self) -> str | None:

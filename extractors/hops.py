@@ -61,6 +61,7 @@ class Trail:
     url: str
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    queued: float = 0.0  # seconds spent waiting for a connection slot, not for the server
 
 
 def _request_headers(request: FetchRequest) -> dict[str, str]:
@@ -128,8 +129,10 @@ async def follow(ctx: Context, request: FetchRequest, trail: Trail) -> Hop:
     for _ in range(policy.max_redirects + 1):
         trail.url = str(url)
         await ctx.guard.check_url(url, policy)
+        asked = time.monotonic()
         async with ctx.slot(url.host):
             started = time.monotonic()
+            trail.queued += started - asked
             hop = await _exchange(ctx, request, url, trail, budget)
             budget -= time.monotonic() - started
         if hop.location is None:

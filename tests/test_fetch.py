@@ -158,6 +158,18 @@ def test_per_host_limit_serialises_requests(server: LocalServer) -> None:
     assert time.perf_counter() - started >= 0.55
 
 
+def test_waiting_for_a_slot_is_told_apart_from_the_server_time(server: LocalServer) -> None:
+    """A feed queued behind a slow one of its host is not slow itself: the cycle orders
+    feeds by their own response time (elapsed minus queued)."""
+    slow = server.route("/slow", Route(body=b"x", delay=0.4))
+    quick = server.route("/quick", Route(body=b"x"))
+    first, second = fetch_all_sync([FetchRequest(slow), FetchRequest(quick)],
+                                   replace(FAST, per_host=1))
+    assert first.queued_ms < 100 and first.elapsed_ms >= 400
+    assert second.queued_ms >= 300
+    assert second.elapsed_ms - second.queued_ms < 200
+
+
 # --------------------------------------------------------------------------- HTTP failures
 
 
