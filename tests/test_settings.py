@@ -44,3 +44,17 @@ def test_toml_syntax_error_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path
     (tmp_path / "belmon.toml").write_text("db = \n")
     with pytest.raises(ConfigError, match="belmon.toml"):
         load_settings()
+
+
+def test_flow_heartbeats_are_off_only_without_a_prefect_server() -> None:
+    """Nobody reads heartbeats on a temporary server, and Prefect waits up to a second for
+    its heartbeat thread at the end of every flow run; a real server keeps them."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from belmon.local_prefect import without_server_heartbeats
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), without_server_heartbeats():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    with (temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}),
+          without_server_heartbeats()):
+        assert get_current_settings().flows.heartbeat_frequency is not None
