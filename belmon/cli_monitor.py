@@ -23,7 +23,7 @@ from belmon.feedlist import (
     name_from_url,
     save_feed_list,
 )
-from belmon.local_prefect import without_server_heartbeats
+from belmon.local_prefect import local_prefect_api
 from belmon.output import console, table
 from belmon.quiet import one_line_user_errors
 from belmon.settings import load_settings
@@ -39,13 +39,13 @@ feeds_app = typer.Typer(help="List, add, remove, import and export feeds.", no_a
 
 @contextmanager
 def local_prefect() -> Iterator[None]:
-    """Flows run in this process: give Prefect's temporary server time to start on slow
-    machines (default is 20 s), keep user errors to one line, and no heartbeats when no
-    server reads them (see belmon/local_prefect.py)."""
+    """Flows run in this process: user errors in one line, and a Prefect server, the
+    configured one or a temporary one (belmon/local_prefect.py), given time to start on
+    slow machines (Prefect's default is 20 s). Nested blocks share one server."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     one_line_user_errors()
-    with without_server_heartbeats():
+    with local_prefect_api(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
         yield
 
 
@@ -78,11 +78,11 @@ def run(
     from belmon.alerts.outbox import channels_for
 
     channels_for(settings)
-    if seed_first:
-        run_seed(str(settings.db), str(settings.seed_dir))
     from flows.monitor import monitor_feeds
 
     with local_prefect():
+        if seed_first:
+            run_seed(str(settings.db), str(settings.seed_dir))
         print_cycle(monitor_feeds(db_path=str(settings.db), feeds_path=str(settings.feeds)))
 
 
@@ -240,11 +240,11 @@ def demo(
         feeds_path.write_text(feeds_toml(base), encoding="utf-8")
         os.environ.update(BELMON_ALLOW_PRIVATE_NETWORKS="true", BELMON_APPRISE_URLS=inbox_url)
         os.environ.pop("BELMON_APPRISE_CONFIG", None)
-        if settings.seed_dir.is_dir():
-            run_seed(str(db_path), str(settings.seed_dir))
         from flows.monitor import monitor_feeds
 
         with local_prefect():
+            if settings.seed_dir.is_dir():
+                run_seed(str(db_path), str(settings.seed_dir))
             print_cycle(monitor_feeds(db_path=str(db_path), feeds_path=str(feeds_path)))
         out = console()
         out.print(f"\nthe local webhook received {len(received)} alert(s); the first one:\n")

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from belmon.local_prefect import without_server_heartbeats
+from belmon.cli_monitor import local_prefect
 from benchmarks.measure import (
     children_cpu,
     current_rss_mb,
@@ -365,6 +365,13 @@ def _cpu_now() -> tuple[float, dict[int, float]]:
 
 def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: bool = False
         ) -> dict[str, Any]:
+    """One measured cycle, with Prefect set up as belmon's commands set it up."""
+    with local_prefect():
+        return _measure(db_path, feeds_path, profile, quote_args)
+
+
+def _measure(db_path: str, feeds_path: str, profile: str | None, quote_args: bool
+             ) -> dict[str, Any]:
     started = time.perf_counter()
     from prefect import flow
 
@@ -389,8 +396,7 @@ def run(db_path: str, feeds_path: str, profile: str | None = None, quote_args: b
         profiler = Profiler(interval=0.005)
         profiler.start()
     t0 = time.perf_counter()
-    # without heartbeats, as `belmon run` runs flows when no Prefect server is configured
-    with MemoryTrace(clock, prefect_children) as memory, without_server_heartbeats():
+    with MemoryTrace(clock, prefect_children) as memory:
         counts = monitor.monitor_feeds(db_path=db_path, feeds_path=feeds_path)
     wall = time.perf_counter() - t0
     profile_summary = None

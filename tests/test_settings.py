@@ -46,15 +46,24 @@ def test_toml_syntax_error_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path
         load_settings()
 
 
-def test_flow_heartbeats_are_off_only_without_a_prefect_server() -> None:
-    """Nobody reads heartbeats on a temporary server, and Prefect waits up to a second for
-    its heartbeat thread at the end of every flow run; a real server keeps them."""
+def test_without_a_prefect_server_belmon_starts_one_and_stops_it() -> None:
+    """A temporary server in its own process (Prefect's client would import the whole
+    server stack into the flow's process to start one), no heartbeats nobody reads, and
+    a configured server is used as it is."""
+    import httpx
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    from belmon.local_prefect import without_server_heartbeats
+    from belmon.local_prefect import local_prefect_api
 
-    with temporary_settings(restore_defaults={PREFECT_API_URL}), without_server_heartbeats():
-        assert get_current_settings().flows.heartbeat_frequency is None
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with local_prefect_api(120):
+            url = PREFECT_API_URL.value()
+            assert url.startswith("http://127.0.0.1:")
+            assert httpx.get(f"{url}/health", trust_env=False).status_code == 200
+            assert get_current_settings().flows.heartbeat_frequency is None
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/health", trust_env=False)
     with (temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}),
-          without_server_heartbeats()):
+          local_prefect_api(120)):
+        assert PREFECT_API_URL.value() == "http://127.0.0.1:9/api"
         assert get_current_settings().flows.heartbeat_frequency is not None
