@@ -59,7 +59,9 @@ class Settings(BaseSettings):
     unhealthy_after: int = Field(5, ge=1, description="Failed runs before a feed is unhealthy.")
     schedule_minutes: int = Field(30, ge=1)
     dedup_window_days: int = Field(30, ge=1)
-    article_batch_size: int = Field(250, ge=1, description="Articles per batch (memory bound).")
+    article_batch_size: int = Field(
+        125, ge=1, description="Articles per batch: up to three are in memory at once."
+    )
     analysis_workers: int = Field(
         0, ge=0, description="Processes for extraction and analysis (0: one per core)."
     )
