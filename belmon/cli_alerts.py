@@ -87,7 +87,7 @@ def digest(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print, do not send.")] = False,
 ) -> None:
     """Compose the daily digest and send it (or print it with --dry-run)."""
-    from belmon.cli_monitor import local_prefect
+    from belmon.local_prefect import local_prefect
 
     settings = load_settings(db=db)
     if since:

@@ -231,7 +231,7 @@ def warehouse_for_eval(settings: Settings, db: Path | None) -> Iterator[Path]:
     if db is not None:
         yield settings.db
         return
-    from belmon.cli_monitor import local_prefect
+    from belmon.local_prefect import local_prefect
     from flows.seed import seed_warehouse
 
     with tempfile.TemporaryDirectory(prefix="belmon-eval-") as folder:

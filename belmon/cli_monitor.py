@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,9 +22,8 @@ from belmon.feedlist import (
     name_from_url,
     save_feed_list,
 )
-from belmon.local_prefect import local_prefect_api
+from belmon.local_prefect import local_prefect
 from belmon.output import console, table
-from belmon.quiet import one_line_user_errors
 from belmon.settings import load_settings
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (BELMON_DB).")]
@@ -35,18 +33,6 @@ SeedDirOption = Annotated[
 ]
 
 feeds_app = typer.Typer(help="List, add, remove, import and export feeds.", no_args_is_help=True)
-
-
-@contextmanager
-def local_prefect() -> Iterator[None]:
-    """Flows run in this process: user errors in one line, and a Prefect server, the
-    configured one or a temporary one (belmon/local_prefect.py), given time to start on
-    slow machines (Prefect's default is 20 s). Nested blocks share one server."""
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    one_line_user_errors()
-    with local_prefect_api(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
-        yield
 
 
 def print_cycle(counts: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.text import Text
 
-from belmon.cli_monitor import local_prefect
+from belmon.local_prefect import local_prefect
 from belmon.output import console
 
 

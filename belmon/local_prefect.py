@@ -10,7 +10,6 @@ process stays 85 MB smaller. The server dies with this process, even when it is 
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from belmon.errors import BelmonError
+from belmon.quiet import one_line_user_errors
 
 # Set "die with the parent" (Linux), then become the server: survives the exec, and needs
 # no preexec_fn in a process that may already run threads.
@@ -37,6 +37,18 @@ _LAUNCHER = (
     "    sys.exit(0)\n"
     "os.execv(sys.executable, [sys.executable] + sys.argv[2:])\n"
 )
+
+
+@contextmanager
+def local_prefect() -> Iterator[None]:
+    """Flows run in this process (belmon's commands, the benchmark): user errors in one
+    line, and a Prefect server, the configured one or a temporary one, given time to start
+    on slow machines (Prefect's default is 20 s). Nested blocks share one server."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    one_line_user_errors()
+    with local_prefect_api(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])):
+        yield
 
 
 @contextmanager
@@ -126,7 +138,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> 
 
 
 def _stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
+    process.terminate()
     try:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from belmon.cli_monitor import local_prefect
+from belmon.local_prefect import local_prefect
 from benchmarks.measure import (
     children_cpu,
     current_rss_mb,

@@ -611,7 +611,7 @@ class ClaimIndex:
         batch, instead of reading and re-parsing every claim again)."""
         dates = published or {}
         keys = [(text, dates.get(claim_id)) for claim_id, text in known]
-        facts = [self._parsed.get(key) or self._facts_once(*key) for key in keys]
+        facts = [self._facts_once(*key) for key in keys]
         self._judged.clear()
         self._verdicts.clear()  # judgements so far did not know these claims
         if prescriptive:
@@ -629,7 +629,8 @@ class ClaimIndex:
         return len(self._known)
 
     def _facts_once(self, text: str, published: date | None) -> ClaimFacts:
-        """Facts of a sentence, parsed once between judging it and adding it as known."""
+        """Facts of a sentence: parsed earlier (cache file, workers) or here, once between
+        judging it and adding it as known."""
         key = (text, published)
         found = self._parsed.get(key) or self._judged.get(key)
         if found is None:
