@@ -7,7 +7,6 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -15,16 +14,21 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
+from belmon.analysis_context import (
+    AnalysisError,
+    Knowledge,
+    claim_index,
+    classifier_for,
+    read_eval,
+    read_knowledge,
+    replace_backend,
+)
 from belmon.catalog import Catalog
-from belmon.errors import BelmonError
 from belmon.settings import PROJECT_ROOT, Settings, load_settings
+from belmon.theme_learning import learn_and_write_thresholds
 
 EVAL_DIR = PROJECT_ROOT / "eval"
 BACKENDS = ("lexical", "embeddings")
-
-
-class AnalysisError(BelmonError):
-    """Bad evaluation data or an analysis backend that cannot run."""
 
 
 class Split(StrEnum):
@@ -40,46 +44,6 @@ class Backend(StrEnum):
 
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (BELMON_DB).")]
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """What the warehouse contributes to analysis: known claims and theme prototypes."""
-
-    claims: list[tuple[str, str, date | None]]
-    recommendations: list[tuple[str, str, date | None]]
-    prototypes: list[tuple[str, str, list[str]]]
-
-
-def read_knowledge(path: Path, lock_timeout: float) -> Knowledge:
-    """Known claims, recommendations and prototypes, over one read-only connection."""
-    from warehouse import analysis as queries
-    from warehouse import db as warehouse_db
-
-    with warehouse_db.reader(path, lock_timeout) as conn:
-        return Knowledge(
-            queries.known_claims(conn), queries.known_recommendations(conn),
-            queries.prototype_rows(conn),
-        )
-
-
-def claim_index(knowledge: Knowledge, catalog: Catalog) -> Any:
-    """Novelty index over the warehouse's claims; recommendations count as known statements."""
-    from belmon.pipeline import claim_index as build_index
-
-    return build_index(knowledge.claims, knowledge.recommendations, catalog.aliases)
-
-
-def classifier_for(settings: Settings, catalog: Catalog, knowledge: Knowledge) -> Any:
-    """The configured theme classifier with prototypes from the warehouse."""
-    from belmon.pipeline import build_classifier
-    from extractors.themes import prototypes_from_rows
-    from extractors.themes_embeddings import EmbeddingsUnavailable
-
-    try:
-        return build_classifier(settings, catalog, prototypes_from_rows(knowledge.prototypes))
-    except EmbeddingsUnavailable as exc:
-        raise AnalysisError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------------------- analyze
@@ -172,21 +136,6 @@ def analyze_stream(
 
 # ---------------------------------------------------------------------------- eval
 
-
-def read_eval(folder: Path, name: str) -> list[dict[str, Any]]:
-    """One file of the evaluation set, parsed."""
-    from extractors.evaluation import parse_records
-
-    path = folder / f"{name}.jsonl"
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return parse_records(handle, str(path))
-    except FileNotFoundError:
-        raise AnalysisError(f"missing evaluation file {path}") from None
-    except ValueError as exc:
-        raise AnalysisError(str(exc)) from exc
-
-
 def evaluate_themes(classifier: Any, records: list[dict], themes: list[str]) -> dict[str, Any]:
     from extractors.evaluation import theme_report
 
@@ -259,325 +208,6 @@ def run_eval(
     novelty = select_split(read_eval(eval_dir, "novelty"), split)
     report["novelty"] = evaluate_novelty(novelty, claim_index(knowledge, catalog))
     return report
-
-
-def replace_backend(settings: Settings, backend: str) -> Settings:
-    return settings.model_copy(update={"classifier": backend})
-
-
-def learn_and_write_thresholds(
-    settings: Settings, catalog: Catalog, knowledge: Knowledge, backend: str, eval_dir: Path
-) -> dict[str, float]:
-    """Learn per-theme thresholds on the tune split and store them for the backend.
-
-    The lexical backend also stores its decision knobs (fallback and relative floors) and the
-    labelled tune passages it uses as examples; everything is learned from cross-validated
-    scores (see `cross_validated_runs`), never from scores of passages the classifier knew.
-    """
-    from belmon.pipeline import THRESHOLDS_FILE
-
-    records = select_tune(read_eval(eval_dir, "themes"))
-    path = settings.catalog_dir / THRESHOLDS_FILE
-    current = _read_thresholds(path)
-    if backend == "lexical":
-        learned, knobs, examples = learn_lexical(settings, catalog, knowledge, records)
-        weights = dict(current.get(backend, {}).get("weights", {})) | knobs
-        text = thresholds_toml(current, backend, learned, weights, examples)
-    elif backend == "embeddings":
-        learned, knobs, examples = learn_embeddings(settings, catalog, knowledge, records)
-        text = thresholds_toml(current, backend, learned, knobs, examples)
-    else:
-        learned = learn_plain(settings, catalog, knowledge, backend, records)
-        text = thresholds_toml(current, backend, learned)
-    path.write_text(text, encoding="utf-8")
-    return learned
-
-
-def select_tune(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from extractors.evaluation import select_split
-
-    return select_split(records, "tune")
-
-
-def learn_plain(
-    settings: Settings, catalog: Catalog, knowledge: Knowledge, backend: str,
-    records: list[dict[str, Any]],
-) -> dict[str, float]:
-    """Thresholds from the backend's scores of the tune records (embeddings backend)."""
-    from extractors.evaluation import learn_thresholds
-
-    classifier = classifier_for(replace_backend(settings, backend), catalog, knowledge)
-    scores = [{s.theme: s.score for s in row} for row in
-              classifier.classify([r["text"] for r in records])]
-    return learn_thresholds(scores, [r["themes"] for r in records],
-                            [t.id for t in catalog.themes])
-
-
-LEXICAL_WEIGHTS = (0.0, 0.75, 1.0, 1.5, 2.0)  # hybrid weights tried for the embeddings backend
-
-
-def learn_embeddings(
-    settings: Settings, catalog: Catalog, knowledge: Knowledge, records: list[dict[str, Any]],
-) -> tuple[dict[str, float], dict[str, float], dict[str, dict[str, Any]]]:
-    """Weights, thresholds, floors and examples of the embeddings backend (cross-validated).
-
-    Every tune record is scored with the labelled examples of the other folds only (the
-    same folds as `cross_validated_runs`), and, for the hybrid, with the lexical backend's
-    cross-validated score of it. For each lexical weight in LEXICAL_WEIGHTS the thresholds
-    and floors are learned with `learn_assignment` on those scores; the weight with the best
-    cross-validated macro F1 wins. The tune passages become the backend's examples.
-    """
-    from dataclasses import replace
-
-    import numpy as np
-
-    from belmon.pipeline import embedding_model_path, load_theme_model, theme_specs
-    from extractors.evaluation import learn_assignment, theme_report
-    from extractors.themes import choose_themes, prototypes_from_rows
-    from extractors.themes_embeddings import (
-        EmbeddingsUnavailable,
-        EmbeddingThemeClassifier,
-        EmbeddingWeights,
-        combine,
-    )
-
-    themes = [t.id for t in catalog.themes]
-    gold = [set(r["themes"]) for r in records]
-    texts = [r["text"] for r in records]
-    model = replace(load_theme_model(settings.catalog_dir, "embeddings"), examples={})
-    try:
-        classifier = EmbeddingThemeClassifier(
-            theme_specs(catalog, model), catalog.aliases,
-            embedding_model_path(settings.embedding_model),
-            prototypes=prototypes_from_rows(knowledge.prototypes),
-        )
-    except EmbeddingsUnavailable as exc:
-        raise AnalysisError(str(exc)) from exc
-    described, near = classifier.similarities(texts)
-    vectors = classifier.embed(texts)
-    cosines = vectors @ vectors.T
-    lexical_model = replace(load_theme_model(settings.catalog_dir, "lexical"), examples={})
-    lexical_runs = cross_validated_runs(catalog, lexical_model, knowledge, records)
-    parts = []
-    for seed, (lexical_rows, _) in enumerate(lexical_runs):
-        example = np.zeros_like(described)
-        for held in _folds(len(records), seed):
-            for i in held:
-                for column, theme in enumerate(themes):
-                    sims = [cosines[i, m] for m in range(len(records))
-                            if m not in held and theme in gold[m]]
-                    example[i, column] = max(sims, default=0.0)
-        lexical = np.zeros_like(described)
-        for i, row in enumerate(lexical_rows):
-            for theme, score, _ in row:
-                lexical[i, themes.index(theme)] = score
-        parts.append((example, lexical))
-
-    def choose(*args: Any) -> tuple[str, ...]:
-        return choose_themes(*args).themes
-
-    best = None
-    for lexical_weight in LEXICAL_WEIGHTS:
-        weights = EmbeddingWeights(lexical_weight=lexical_weight)
-        scores = [combine(weights, described, near, example, lexical)
-                  for example, lexical in parts]
-        runs = [(_ranked(matrix, themes), [True] * len(records)) for matrix in scores]
-        pooled = np.concatenate(scores)
-        cut = [round(float(q), 4) for q in
-               np.quantile(pooled, (0.8, 0.84, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98))]
-        floors = [round(float(q), 4) for q in np.quantile(pooled.max(axis=1), (0.1, 0.2, 0.3))]
-        assignment = learn_assignment(runs, gold, themes, choose, fallbacks=[0.0, *floors],
-                                      thresholds=cut, relatives=(0.0, 0.7, 0.8, 0.9))
-        if best is None or assignment.macro_f1 > best[0].macro_f1 + 1e-9:
-            best = (assignment, weights, runs)
-    assert best is not None
-    assignment, weights, runs = best
-    micro = sum(
-        theme_report(gold, [choose(row, assignment.thresholds, assignment.relative_floor,
-                                   assignment.fallback_floor, True) for row in rows],
-                     themes).micro_f1
-        for rows, _ in runs
-    ) / len(runs)
-    typer.echo(f"embeddings: lexical weight {weights.lexical_weight}, cross-validated tune "
-               f"macro F1 {assignment.macro_f1:.3f}, micro F1 {micro:.3f}", err=True)
-    knobs = replace(weights, relative_floor=assignment.relative_floor,
-                    fallback_floor=assignment.fallback_floor).as_dict()
-    examples = {r["id"]: {"themes": list(r["themes"]), "text": r["text"]}
-                for r in records if r["themes"]}
-    return assignment.thresholds, knobs, examples
-
-
-def _folds(count: int, seed: int) -> list[set[int]]:
-    """The held-out records of each fold of one repetition (as in `cross_validated_runs`)."""
-    import random
-
-    folds = CV_FOLDS
-    order = list(range(count))
-    random.Random(seed).shuffle(order)
-    return [set(order[fold::folds]) for fold in range(folds)]
-
-
-def _ranked(matrix: Any, themes: list[str]) -> list[list[tuple[str, float, bool]]]:
-    """Rows of (theme, score, True), best first, from a texts x themes score matrix."""
-    return [
-        sorted(((t, float(v), True) for t, v in zip(themes, row, strict=True) if v > 0),
-               key=lambda item: (-item[1], item[0]))
-        for row in matrix
-    ]
-
-
-def learn_lexical(
-    settings: Settings, catalog: Catalog, knowledge: Knowledge, records: list[dict[str, Any]],
-) -> tuple[dict[str, float], dict[str, float], dict[str, dict[str, Any]]]:
-    """Thresholds, decision knobs and examples of the lexical backend (cross-validated)."""
-    from dataclasses import replace
-
-    from belmon.pipeline import load_theme_model
-    from extractors.evaluation import learn_assignment
-    from extractors.themes import choose_themes
-
-    model = replace(load_theme_model(settings.catalog_dir, "lexical"), examples={})
-    runs = cross_validated_runs(catalog, model, knowledge, records)
-    assignment = learn_assignment(
-        runs, [r["themes"] for r in records], [t.id for t in catalog.themes],
-        lambda *args: choose_themes(*args).themes,
-    )
-    knobs = {"fallback_floor": assignment.fallback_floor,
-             "relative_floor": assignment.relative_floor}
-    typer.echo(f"lexical: cross-validated tune macro F1 {assignment.macro_f1:.3f}", err=True)
-    examples = {r["id"]: {"themes": list(r["themes"]), "text": r["text"]}
-                for r in records if r["themes"]}
-    return assignment.thresholds, knobs, examples
-
-
-CV_FOLDS = 5
-CV_REPEATS = 5
-
-
-def cross_validated_runs(
-    catalog: Catalog, model: Any, knowledge: Knowledge, records: list[dict[str, Any]],
-    folds: int = CV_FOLDS, repeats: int = CV_REPEATS,
-) -> list[tuple[list[list[tuple[str, float, bool]]], list[bool]]]:
-    """Every tune record scored by a lexical classifier that has not seen it, per repetition.
-
-    The classifier of a fold gets the other folds' records as examples, and it loses every
-    lexicon cue and global negative that only the held-out records contain: those stand
-    for wording the lexicon's authors would not have thought of without seeing the record,
-    which is the situation of the test split and of real news. Without that, thresholds
-    learned on tune come out too strict for unseen text.
-    """
-    import random
-    from dataclasses import replace
-
-    from extractors.themes import has_phrase, prototypes_from_rows
-
-    prototypes = prototypes_from_rows(knowledge.prototypes)
-    texts = [r["text"] for r in records]
-    hits: dict[tuple[str, str], set[int]] = {}
-    full = _lexical(catalog, model, None)
-    for index, text in enumerate(texts):
-        for key in full.cue_matches(text):
-            hits.setdefault(key, set()).add(index)
-    runs = []
-    for seed in range(repeats):
-        order = list(range(len(records)))
-        random.Random(seed).shuffle(order)
-        rows: list[list[tuple[str, float, bool]]] = [[] for _ in records]
-        contexts = [False] * len(records)
-        for fold in range(folds):
-            held = set(order[fold::folds])
-            unseen = {key for key, where in hits.items() if where <= held}
-            fold_model = replace(
-                model,
-                cues={theme: tuple((p, w) for p, w in cues if (theme, p) not in unseen)
-                      for theme, cues in model.cues.items()},
-                global_negatives=tuple(
-                    n for n in model.global_negatives
-                    if ("*", n if isinstance(n, str) else n[0]) not in unseen
-                ),
-                examples=_examples([r for i, r in enumerate(records) if i not in held]),
-            )
-            classifier = _lexical(catalog, fold_model, prototypes)
-            chosen = sorted(held)
-            scores = classifier.classify([texts[i] for i in chosen])
-            for i, row in zip(chosen, scores, strict=True):
-                rows[i] = [(s.theme, s.score, has_phrase(s.evidence)) for s in row]
-                contexts[i] = classifier.in_policy_context(texts[i])
-        runs.append((rows, contexts))
-    return runs
-
-
-def _examples(records: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
-    from extractors.themes import examples_from_toml
-
-    return examples_from_toml({r["id"]: r for r in records})
-
-
-def _lexical(catalog: Catalog, model: Any, prototypes: Any) -> Any:
-    from belmon.pipeline import theme_specs
-    from extractors.themes import LexicalThemeClassifier
-
-    return LexicalThemeClassifier(
-        theme_specs(catalog, model), catalog.aliases, 0.0, prototypes,
-        model.global_negatives, model.weights,
-    )
-
-
-def _read_thresholds(path: Path) -> dict[str, Any]:
-    import tomllib
-
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def thresholds_toml(
-    current: dict[str, Any], backend: str, learned: dict[str, float],
-    weights: dict[str, float] | None = None, examples: dict[str, Any] | None = None,
-) -> str:
-    """theme_thresholds.toml with one backend's tables replaced, other backends kept."""
-    tables = {name: dict(value) for name, value in current.items() if isinstance(value, dict)}
-    table = tables.setdefault(backend, {})
-    table["thresholds"] = learned
-    if weights is not None:
-        table["weights"] = weights
-    if examples is not None:
-        table["examples"] = examples
-    lines = [
-        "# Learned on the tune split of eval/themes.jsonl: per-theme score thresholds, the",
-        "# lexical decision knobs (from cross-validated scores) and the labelled tune passages",
-        "# the lexical backend uses as examples.",
-        "# Written by `belmon eval --learn-thresholds --backend NAME`; edit by hand with care.",
-    ]
-    for name in sorted(tables):
-        for section in sorted(tables[name]):
-            lines += ["", f"[{name}.{section}]"]
-            lines += [f"{_toml_key(key)} = {_toml_value(value)}"
-                      for key, value in tables[name][section].items()]
-    return "\n".join(lines) + "\n"
-
-
-def _toml_key(key: str) -> str:
-    import re
-
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
-
-
-def _toml_value(value: Any) -> str:
-    """A TOML value for floats, strings, lists and (inline) tables."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + items + " }"
-    raise TypeError(f"cannot write {value!r} to TOML")
 
 
 def print_report(report: dict[str, Any]) -> None:

@@ -187,7 +187,7 @@ def learn_thresholds(
 # The lexical classifier assigns a theme when its score passes the theme's threshold (and is
 # near enough to the best theme), and falls back to the best theme of a passage that is
 # clearly about Belarus policy. Those knobs are learned from cross-validated scores: every
-# tune record is scored by a classifier that has not seen it (see belmon/cli_analysis.py).
+# tune record is scored by a classifier that has not seen it (see belmon/theme_learning.py).
 
 Ranked = Sequence[tuple[str, float, bool]]  # (theme, score, has a cue phrase), best first
 

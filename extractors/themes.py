@@ -18,7 +18,7 @@ EU, or several cue phrases) gets themes; a theme is assigned when its score pass
 threshold and comes near enough to the best theme's, at most three per passage; when none
 passes, the best theme still does if it reaches a lower fallback floor. Thresholds and
 floors are learned from cross-validated scores of the tune split of eval/themes.jsonl (see
-belmon/cli_analysis.py).
+belmon/theme_learning.py).
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from belmon.analysis_context import AnalysisError
 from belmon.cli import app
-from belmon.cli_analysis import AnalysisError, thresholds_toml
+from belmon.theme_learning import thresholds_toml
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
