@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from belmon.errors import ConfigError
 from belmon.settings import Settings
 from extractors.fetch import FetchPolicy
 from extractors.novelty import FACTS_VERSION, ClaimIndex
+from extractors.theme_terms import load_term_model
 from extractors.themes import (
     LexicalThemeClassifier,
     Prototype,
@@ -25,6 +27,7 @@ from warehouse.claim_facts import fingerprint
 
 LEXICON_FILE = "theme_lexicon.toml"
 THRESHOLDS_FILE = "theme_thresholds.toml"
+TERMS_FILE = "theme_terms.json"  # the learned term model of the lexical backend
 
 
 def catalog_for(settings: Settings) -> Catalog:
@@ -36,9 +39,11 @@ def load_theme_model(folder: Path, backend: str = "lexical") -> ThemeModel:
     lexicon = _read_optional_toml(folder / LEXICON_FILE)
     learned = _read_optional_toml(folder / THRESHOLDS_FILE).get(backend, {})
     try:
-        return theme_model_from_toml(lexicon, learned)
+        model = theme_model_from_toml(lexicon, learned)
+        terms = load_term_model(folder / TERMS_FILE) if backend == "lexical" else None
     except (TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"malformed theme model in {folder}: {exc!r}") from exc
+    return replace(model, terms=terms)
 
 
 def _read_optional_toml(path: Path) -> dict[str, Any]:
@@ -83,7 +88,7 @@ def build_classifier(
             lexical_model = load_theme_model(settings.catalog_dir, "lexical")
             lexical = LexicalThemeClassifier(
                 theme_specs(catalog, lexical_model), catalog.aliases, 0.0, prototypes,
-                lexical_model.global_negatives, lexical_model.weights,
+                lexical_model.global_negatives, lexical_model.weights, lexical_model.terms,
             )
         return EmbeddingThemeClassifier(
             specs, catalog.aliases, embedding_model_path(settings.embedding_model),
@@ -92,7 +97,7 @@ def build_classifier(
         )
     return LexicalThemeClassifier(
         specs, catalog.aliases, settings.theme_threshold, prototypes,
-        model.global_negatives, model.weights,
+        model.global_negatives, model.weights, model.terms,
     )
 
 

@@ -65,6 +65,8 @@ def learn_plain(
                             [t.id for t in catalog.themes])
 
 
+from belmon.term_learning import TERM_WEIGHTS  # noqa: E402
+
 LEXICAL_WEIGHTS = (0.0, 0.75, 1.0, 1.5, 2.0)  # hybrid weights tried for the embeddings backend
 
 
@@ -108,8 +110,11 @@ def learn_embeddings(
     described, near = classifier.similarities(texts)
     vectors = classifier.embed(texts)
     cosines = vectors @ vectors.T
-    lexical_model = replace(load_theme_model(settings.catalog_dir, "lexical"), examples={})
-    lexical_runs = cross_validated_runs(catalog, lexical_model, knowledge, records)
+    from belmon.term_learning import blended_runs
+
+    lexical_weights = load_theme_model(settings.catalog_dir, "lexical").weights
+    runs, probabilities, _ = _lexical_parts(settings, catalog, knowledge, records)
+    lexical_runs = blended_runs(runs, probabilities, themes, lexical_weights.term_weight)
     parts = []
     for seed, (lexical_rows, _) in enumerate(lexical_runs):
         example = np.zeros_like(described)
@@ -178,28 +183,63 @@ def _ranked(matrix: Any, themes: list[str]) -> list[list[tuple[str, float, bool]
     ]
 
 
+THRESHOLD_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)  # blended scores spread wider
+
+
 def learn_lexical(
     settings: Settings, catalog: Catalog, knowledge: Knowledge, records: list[dict[str, Any]],
 ) -> tuple[dict[str, float], dict[str, float], dict[str, dict[str, Any]]]:
-    """Thresholds, decision knobs and examples of the lexical backend (cross-validated)."""
-    from dataclasses import replace
-
-    from belmon.pipeline import load_theme_model
+    """Thresholds, decision knobs, the term model's share and examples of the lexical
+    backend, all from cross-validated tune scores; the term model is written beside them."""
+    from belmon.pipeline import TERMS_FILE
+    from belmon.term_learning import blended_runs, fit_and_write
     from extractors.evaluation import learn_assignment
     from extractors.themes import choose_themes
 
-    model = replace(load_theme_model(settings.catalog_dir, "lexical"), examples={})
-    runs = cross_validated_runs(catalog, model, knowledge, records)
-    assignment = learn_assignment(
-        runs, [r["themes"] for r in records], [t.id for t in catalog.themes],
-        lambda *args: choose_themes(*args).themes,
-    )
+    themes = [t.id for t in catalog.themes]
+    gold = [r["themes"] for r in records]
+    runs, probabilities, training = _lexical_parts(settings, catalog, knowledge, records)
+    best = None
+    for weight in TERM_WEIGHTS:
+        assignment = learn_assignment(
+            blended_runs(runs, probabilities, themes, weight), gold, themes,
+            lambda *args: choose_themes(*args).themes, thresholds=THRESHOLD_GRID,
+        )
+        typer.echo(f"lexical, term weight {weight}: cross-validated tune macro F1 "
+                   f"{assignment.macro_f1:.3f}", err=True)
+        if best is None or assignment.macro_f1 > best[0].macro_f1 + 1e-9:
+            best = (assignment, weight)
+    assert best is not None
+    assignment, weight = best
+    fit_and_write(catalog, knowledge, training, records, settings.catalog_dir / TERMS_FILE)
     knobs = {"fallback_floor": assignment.fallback_floor,
-             "relative_floor": assignment.relative_floor}
-    typer.echo(f"lexical: cross-validated tune macro F1 {assignment.macro_f1:.3f}", err=True)
+             "relative_floor": assignment.relative_floor, "term_weight": weight}
     examples = {r["id"]: {"themes": list(r["themes"]), "text": r["text"]}
                 for r in records if r["themes"]}
     return assignment.thresholds, knobs, examples
+
+
+def _lexical_parts(
+    settings: Settings, catalog: Catalog, knowledge: Knowledge, records: list[dict[str, Any]],
+) -> tuple[Any, Any, list[dict[str, Any]]]:
+    """Cross-validated lexical runs (without the term model), the term model's
+    cross-validated probabilities on the same folds, and its training passages."""
+    from dataclasses import replace
+
+    from belmon.pipeline import load_theme_model
+    from belmon.term_learning import (
+        TRAINING_FILE,
+        cross_validated_probabilities,
+        read_training,
+    )
+
+    model = replace(load_theme_model(settings.catalog_dir, "lexical"), examples={}, terms=None)
+    runs = cross_validated_runs(catalog, model, knowledge, records)
+    training = read_training(settings.catalog_dir / TRAINING_FILE,
+                             [t.id for t in catalog.themes])
+    folds = [_folds(len(records), seed) for seed in range(len(runs))]
+    probabilities = cross_validated_probabilities(catalog, knowledge, training, records, folds)
+    return runs, probabilities, training
 
 
 CV_FOLDS = 5

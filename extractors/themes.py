@@ -11,7 +11,9 @@ to one spelling, Porter stems) and scored per theme from two kinds of evidence:
 - prototypes: TF-IDF cosine to the passages known to be about the theme (seeded
   recommendations and passages, passed in, so a new seed document improves them without
   code changes), to the labelled examples of the tune split (stored with the learned
-  thresholds) and to the theme's own description.
+  thresholds) and to the theme's own description;
+- learned terms: when a term model is given (theme_terms.py, fitted on labelled passages),
+  its probability for the theme is blended in with the learned `term_weight`.
 
 Scores are in [0, 1]. Only a passage in policy context (a word such as Belarus, regime or
 EU, or several cue phrases) gets themes; a theme is assigned when its score passes its
@@ -33,7 +35,8 @@ from typing import Protocol
 
 import numpy as np
 
-from extractors.text import canonicalise, compile_aliases
+from extractors.text import AliasFolder, canonicalise, compile_aliases
+from extractors.theme_terms import TermModel, TermScores, term_features
 
 MAX_THEMES = 3
 DEFAULT_THRESHOLD = 0.5
@@ -109,6 +112,7 @@ class LexicalWeights:
     prototype_floor: float = 0.12  # cosines below this are noise
     relative_floor: float = 0.0  # a theme below this share of the top score is not assigned
     fallback_floor: float = 0.0  # best theme of an unassigned policy passage (0: off)
+    term_weight: float = 0.0  # share of the learned term model in the score (0: unused)
 
 
 class ThemeClassifier(Protocol):
@@ -307,6 +311,12 @@ def content_terms(stems: Iterable[str]) -> list[str]:
     return [s for s in stems if s not in _STOP_STEMS and len(s) > 1]
 
 
+def learned_features(text: str, aliases: AliasFolder) -> list[str]:
+    """The features the learned term model sees: folded content stems and their pairs."""
+    folded = canonicalise(text, aliases).lower()
+    return term_features(content_terms(tokens(folded)))
+
+
 @dataclass(frozen=True)
 class _Cue:
     """One cue phrase compiled to stems."""
@@ -447,8 +457,11 @@ class LexicalThemeClassifier:
         prototypes: Mapping[str, Sequence[Prototype | str]] | None = None,
         global_negatives: Sequence[str | tuple[str, float]] = (),
         weights: LexicalWeights | None = None,
+        terms: TermModel | None = None,
     ) -> None:
         self.themes = list(themes)
+        self._terms = terms if terms is not None and (weights or LexicalWeights()).term_weight \
+            else None
         self.floor = threshold
         self.weights = weights or LexicalWeights()
         self._aliases = compile_aliases(aliases or {})
@@ -523,32 +536,49 @@ class LexicalThemeClassifier:
         stems = tokens(self._fold(text))
         evidence = self._cue_evidence(stems)
         damp_all = self._off_topic(stems)
-        nearest, examples, described = self._nearest(content_terms(stems))
-        w = self.weights
+        content = content_terms(stems)
+        nearest, examples, described = self._nearest(content)
+        learned = self._terms.score(term_features(content)) if self._terms else None
+        probabilities = dict(zip(self._terms.themes, learned.probabilities.tolist(),
+                                 strict=True)) if self._terms and learned else {}
         scored = []
         for theme, description_sim in zip(self.themes, described, strict=True):
-            item = evidence.get(theme.id, _Evidence())
-            proto_sim, proto = nearest.get(theme.id, (0.0, None))
-            example_sim, example = examples.get(theme.id, (0.0, None))
-            proto_part = max(0.0, proto_sim - w.prototype_floor) * w.prototype_weight
-            example_part = max(0.0, example_sim - w.prototype_floor) * w.example_weight
-            desc_part = max(0.0, description_sim - w.prototype_floor) * w.description_weight
-            raw = item.cue_weight + proto_part + example_part + desc_part
-            if raw <= 0:
+            lexical, reasons = self._lexical_score(
+                evidence.get(theme.id, _Evidence()), nearest.get(theme.id, (0.0, None)),
+                examples.get(theme.id, (0.0, None)), description_sim, bool(damp_all))
+            score = blend(lexical, probabilities.get(theme.id), self.weights.term_weight)
+            if score is None:
                 continue
-            score = 1.0 - math.exp(-raw)
-            if item.negative or damp_all:
-                score *= NEGATIVE_DAMPING
-            reasons = [f"phrase: {c}" for c in item.cues]
-            best = max(((proto_part, proto_sim, proto), (example_part, example_sim, example)),
-                       key=lambda b: b[0])
-            if best[2] is not None and best[0] > 0:
-                reasons.append(f"nearest: {best[2].id} ({best[1]:.2f}) {_snippet(best[2].text)}")
-            if desc_part > 0 and not reasons:
-                reasons.append(f"description ({description_sim:.2f})")
-            reasons += [f"negative: {n}" for n in item.negative + [c.text for c in damp_all]]
-            scored.append((score, theme, tuple(reasons)))
-        return self._assign(scored, self._in_context(stems, evidence, damp_all))
+            reasons += tuple(f"negative: {c.text}" for c in damp_all)
+            scored.append((score, theme, reasons))
+        return self._assign(scored, self._in_context(stems, evidence, damp_all), learned)
+
+    def _lexical_score(
+        self, item: _Evidence, nearest: tuple[float, Prototype | None],
+        example: tuple[float, Prototype | None], description_sim: float, damped: bool,
+    ) -> tuple[float, tuple[str, ...]]:
+        """Cue phrases plus prototype, example and description similarity, in [0, 1)."""
+        w = self.weights
+        proto_sim, proto = nearest
+        example_sim, closest = example
+        proto_part = max(0.0, proto_sim - w.prototype_floor) * w.prototype_weight
+        example_part = max(0.0, example_sim - w.prototype_floor) * w.example_weight
+        desc_part = max(0.0, description_sim - w.prototype_floor) * w.description_weight
+        raw = item.cue_weight + proto_part + example_part + desc_part
+        if raw <= 0:
+            return 0.0, ()
+        score = 1.0 - math.exp(-raw)
+        if item.negative or damped:
+            score *= NEGATIVE_DAMPING
+        reasons = [f"phrase: {c}" for c in item.cues]
+        best = max(((proto_part, proto_sim, proto), (example_part, example_sim, closest)),
+                   key=lambda b: b[0])
+        if best[2] is not None and best[0] > 0:
+            reasons.append(f"nearest: {best[2].id} ({best[1]:.2f}) {_snippet(best[2].text)}")
+        if desc_part > 0 and not reasons:
+            reasons.append(f"description ({description_sim:.2f})")
+        reasons += [f"negative: {n}" for n in item.negative]
+        return score, tuple(reasons)
 
     def _off_topic(self, stems: Sequence[str]) -> list[_Cue]:
         """The global negatives found, when they add up to an off-topic passage (else none)."""
@@ -571,8 +601,11 @@ class LexicalThemeClassifier:
         return max(self.floor, DEFAULT_THRESHOLD if theme.threshold is None else theme.threshold)
 
     def _assign(
-        self, scored: list[tuple[float, ThemeSpec, tuple[str, ...]]], in_context: bool = False
+        self, scored: list[tuple[float, ThemeSpec, tuple[str, ...]]], in_context: bool = False,
+        learned: TermScores | None = None,
     ) -> list[ThemeScore]:
+        """Choose the themes; an assigned theme's evidence names the learned terms behind it
+        (only assigned ones: naming them costs a sort per theme)."""
         scored.sort(key=lambda s: (-s[0], s[1].id))
         ranked = [(theme.id, score, has_phrase(reasons)) for score, theme, reasons in scored]
         limits = {theme.id: self._limit(theme) for _, theme, _ in scored}
@@ -580,6 +613,9 @@ class LexicalThemeClassifier:
                                max(self.weights.fallback_floor, self.floor), in_context)
         result = []
         for score, theme, reasons in scored:
+            if learned is not None and theme.id in chosen.themes:
+                terms = learned.top_terms(theme.id)
+                reasons += (f"learned terms: {', '.join(terms)}",) if terms else ()
             if theme.id == chosen.fallback:
                 reasons = (*reasons, "fallback: best theme in policy context")
             result.append(ThemeScore(theme.id, round(score, 4), theme.id in chosen.themes, reasons))
@@ -639,6 +675,18 @@ def choose_themes(
     return Choice(())
 
 
+MIN_LEARNED_SCORE = 0.1  # below this, a theme with no lexical evidence is not listed
+
+
+def blend(lexical: float, learned: float | None, term_weight: float) -> float | None:
+    """A theme's score from its lexical score and the term model's probability; None when
+    the theme is not worth listing (no lexical evidence and a negligible probability)."""
+    if learned is None or term_weight <= 0:
+        return lexical if lexical > 0 else None
+    score = (1.0 - term_weight) * lexical + term_weight * learned
+    return score if lexical > 0 or score >= MIN_LEARNED_SCORE else None
+
+
 def has_phrase(reasons: Sequence[str]) -> bool:
     """Does a theme's evidence include a cue phrase (not only similarity)?"""
     return any(r.startswith("phrase: ") for r in reasons)
@@ -667,6 +715,7 @@ class ThemeModel:
     thresholds: dict[str, float] = field(default_factory=dict)
     weights: LexicalWeights = field(default_factory=LexicalWeights)
     examples: dict[str, tuple[Prototype, ...]] = field(default_factory=dict)
+    terms: TermModel | None = None  # learned term weights (lexical backend)
 
 
 def examples_from_toml(table: Mapping) -> dict[str, tuple[Prototype, ...]]:
