@@ -28,6 +28,7 @@ from warehouse.claim_facts import fingerprint
 LEXICON_FILE = "theme_lexicon.toml"
 THRESHOLDS_FILE = "theme_thresholds.toml"
 TERMS_FILE = "theme_terms.json"  # the learned term model of the lexical backend
+VECTORS_FILE = "theme_vectors.json"  # the learned vector model of the embeddings backend
 
 
 def catalog_for(settings: Settings) -> Catalog:
@@ -94,11 +95,21 @@ def build_classifier(
             specs, catalog.aliases, embedding_model_path(settings.embedding_model),
             threshold=settings.theme_threshold, prototypes=prototypes,
             global_negatives=model.global_negatives, weights=weights, lexical=lexical,
+            vectors=_vector_model(settings),
         )
     return LexicalThemeClassifier(
         specs, catalog.aliases, settings.theme_threshold, prototypes,
         model.global_negatives, model.weights, model.terms,
     )
+
+
+def _vector_model(settings: Settings) -> Any:
+    from extractors.theme_vectors import load_vector_model
+
+    try:
+        return load_vector_model(settings.catalog_dir / VECTORS_FILE, settings.embedding_model)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def embedding_model_path(name: str) -> str:

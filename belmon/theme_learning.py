@@ -12,7 +12,6 @@ from typing import Any
 import typer
 
 from belmon.analysis_context import (
-    AnalysisError,
     Knowledge,
     classifier_for,
     read_eval,
@@ -21,6 +20,7 @@ from belmon.analysis_context import (
 )
 from belmon.catalog import Catalog
 from belmon.settings import Settings
+from belmon.term_learning import TERM_WEIGHTS
 
 
 def learn_and_write_thresholds(
@@ -42,6 +42,8 @@ def learn_and_write_thresholds(
         weights = dict(current.get(backend, {}).get("weights", {})) | knobs
         text = thresholds_toml(current, backend, learned, weights, examples)
     elif backend == "embeddings":
+        from belmon.embedding_learning import learn_embeddings
+
         learned, knobs, examples = learn_embeddings(settings, catalog, knowledge, records)
         text = thresholds_toml(current, backend, learned, knobs, examples)
     else:
@@ -63,105 +65,6 @@ def learn_plain(
               classifier.classify([r["text"] for r in records])]
     return learn_thresholds(scores, [r["themes"] for r in records],
                             [t.id for t in catalog.themes])
-
-
-from belmon.term_learning import TERM_WEIGHTS  # noqa: E402
-
-LEXICAL_WEIGHTS = (0.0, 0.75, 1.0, 1.5, 2.0)  # hybrid weights tried for the embeddings backend
-
-
-def learn_embeddings(
-    settings: Settings, catalog: Catalog, knowledge: Knowledge, records: list[dict[str, Any]],
-) -> tuple[dict[str, float], dict[str, float], dict[str, dict[str, Any]]]:
-    """Weights, thresholds, floors and examples of the embeddings backend (cross-validated).
-
-    Every tune record is scored with the labelled examples of the other folds only (the
-    same folds as `cross_validated_runs`), and, for the hybrid, with the lexical backend's
-    cross-validated score of it. For each lexical weight in LEXICAL_WEIGHTS the thresholds
-    and floors are learned with `learn_assignment` on those scores; the weight with the best
-    cross-validated macro F1 wins. The tune passages become the backend's examples.
-    """
-    from dataclasses import replace
-
-    import numpy as np
-
-    from belmon.pipeline import embedding_model_path, load_theme_model, theme_specs
-    from extractors.evaluation import learn_assignment, theme_report
-    from extractors.themes import choose_themes, prototypes_from_rows
-    from extractors.themes_embeddings import (
-        EmbeddingsUnavailable,
-        EmbeddingThemeClassifier,
-        EmbeddingWeights,
-        combine,
-    )
-
-    themes = [t.id for t in catalog.themes]
-    gold = [set(r["themes"]) for r in records]
-    texts = [r["text"] for r in records]
-    model = replace(load_theme_model(settings.catalog_dir, "embeddings"), examples={})
-    try:
-        classifier = EmbeddingThemeClassifier(
-            theme_specs(catalog, model), catalog.aliases,
-            embedding_model_path(settings.embedding_model),
-            prototypes=prototypes_from_rows(knowledge.prototypes),
-        )
-    except EmbeddingsUnavailable as exc:
-        raise AnalysisError(str(exc)) from exc
-    described, near = classifier.similarities(texts)
-    vectors = classifier.embed(texts)
-    cosines = vectors @ vectors.T
-    from belmon.term_learning import blended_runs
-
-    lexical_weights = load_theme_model(settings.catalog_dir, "lexical").weights
-    runs, probabilities, _ = _lexical_parts(settings, catalog, knowledge, records)
-    lexical_runs = blended_runs(runs, probabilities, themes, lexical_weights.term_weight)
-    parts = []
-    for seed, (lexical_rows, _) in enumerate(lexical_runs):
-        example = np.zeros_like(described)
-        for held in _folds(len(records), seed):
-            for i in held:
-                for column, theme in enumerate(themes):
-                    sims = [cosines[i, m] for m in range(len(records))
-                            if m not in held and theme in gold[m]]
-                    example[i, column] = max(sims, default=0.0)
-        lexical = np.zeros_like(described)
-        for i, row in enumerate(lexical_rows):
-            for theme, score, _ in row:
-                lexical[i, themes.index(theme)] = score
-        parts.append((example, lexical))
-
-    def choose(*args: Any) -> tuple[str, ...]:
-        return choose_themes(*args).themes
-
-    best = None
-    for lexical_weight in LEXICAL_WEIGHTS:
-        weights = EmbeddingWeights(lexical_weight=lexical_weight)
-        scores = [combine(weights, described, near, example, lexical)
-                  for example, lexical in parts]
-        runs = [(_ranked(matrix, themes), [True] * len(records)) for matrix in scores]
-        pooled = np.concatenate(scores)
-        cut = [round(float(q), 4) for q in
-               np.quantile(pooled, (0.8, 0.84, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98))]
-        floors = [round(float(q), 4) for q in np.quantile(pooled.max(axis=1), (0.1, 0.2, 0.3))]
-        assignment = learn_assignment(runs, gold, themes, choose, fallbacks=[0.0, *floors],
-                                      thresholds=cut, relatives=(0.0, 0.7, 0.8, 0.9))
-        if best is None or assignment.macro_f1 > best[0].macro_f1 + 1e-9:
-            best = (assignment, weights, runs)
-    assert best is not None
-    assignment, weights, runs = best
-    micro = sum(
-        theme_report(gold, [choose(row, assignment.thresholds, assignment.relative_floor,
-                                   assignment.fallback_floor, True) for row in rows],
-                     themes).micro_f1
-        for rows, _ in runs
-    ) / len(runs)
-    typer.echo(f"embeddings: lexical weight {weights.lexical_weight}, cross-validated tune "
-               f"macro F1 {assignment.macro_f1:.3f}, micro F1 {micro:.3f}", err=True)
-    knobs = replace(weights, relative_floor=assignment.relative_floor,
-                    fallback_floor=assignment.fallback_floor).as_dict()
-    examples = {r["id"]: {"themes": list(r["themes"]), "text": r["text"]}
-                for r in records if r["themes"]}
-    return assignment.thresholds, knobs, examples
 
 
 def _folds(count: int, seed: int) -> list[set[int]]:

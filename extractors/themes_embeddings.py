@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from extractors.text import canonicalise, compile_aliases
+from extractors.theme_vectors import VectorModel
 from extractors.themes import (
     DEFAULT_THRESHOLD,
     NEGATIVE_DAMPING,
+    LexicalThemeClassifier,
     Prototype,
-    ThemeClassifier,
     ThemeScore,
     ThemeSpec,
     _normalise_prototypes,
@@ -85,13 +86,15 @@ class EmbeddingWeights:
     A theme's score is description x the cosine to the theme description, plus prototype x
     the mean of the TOP_K best cosines to its seeded prototypes, plus example x the best
     cosine to its labelled tune examples, plus lexical x the lexical backend's score (the
-    hybrid; 0 turns it off). The two floors work as in the lexical backend (`choose_themes`).
+    hybrid; 0 turns it off), plus learned x the vector model's probability. The two floors
+    work as in the lexical backend (`choose_themes`).
     """
 
     description_weight: float = 1.0
     prototype_weight: float = 1.0
     example_weight: float = 1.0
     lexical_weight: float = 0.0
+    learned_weight: float = 0.0  # the vector model's probability (theme_vectors.py; 0: off)
     relative_floor: float = 0.0  # a theme below this share of the top score is not assigned
     fallback_floor: float = 0.0  # the best theme is assigned from this score (0: off)
 
@@ -105,10 +108,11 @@ class EmbeddingWeights:
 
 
 def combine(weights: EmbeddingWeights, described: Any, near: Any, example: Any,
-            lexical: Any = 0.0) -> Any:
+            lexical: Any = 0.0, learned: Any = 0.0) -> Any:
     """The theme score from its parts (floats or numpy arrays alike)."""
     return (weights.description_weight * described + weights.prototype_weight * near
-            + weights.example_weight * example + weights.lexical_weight * lexical)
+            + weights.example_weight * example + weights.lexical_weight * lexical
+            + weights.learned_weight * learned)
 
 
 class EmbeddingThemeClassifier:
@@ -124,12 +128,14 @@ class EmbeddingThemeClassifier:
         global_negatives: Sequence[str | tuple[str, float]] = (),
         encoder: Any = None,
         weights: EmbeddingWeights | None = None,
-        lexical: ThemeClassifier | None = None,
+        lexical: LexicalThemeClassifier | None = None,
+        vectors: VectorModel | None = None,
     ) -> None:
         self.themes = list(themes)
         self.floor = threshold
         self.weights = weights or EmbeddingWeights()
         self._lexical = lexical if self.weights.lexical_weight else None
+        self._vectors = vectors if self.weights.learned_weight else None
         self._aliases = compile_aliases(aliases or {})
         self._encoder = encoder if encoder is not None else load_encoder(model_path)
         self._cache: dict[str, Any] = {}
@@ -210,7 +216,7 @@ class EmbeddingThemeClassifier:
 
     def _score_one(
         self, text: str, vector: Any, described: Any, near: Any,
-        lexical: dict[str, ThemeScore],
+        lexical: dict[str, ThemeScore], learned: dict[str, float],
     ) -> list[ThemeScore]:
         # the lexical score carries the off-topic damping in the hybrid
         damp = NEGATIVE_DAMPING if self._lexical is None and self._negative(text) else 1.0
@@ -228,7 +234,7 @@ class EmbeddingThemeClassifier:
             example = examples.get(theme.id, (0.0, None))
             lex = lexical.get(theme.id)
             score = combine(self.weights, float(described[column]), float(near[column]),
-                            example[0], lex.score if lex else 0.0)
+                            example[0], lex.score if lex else 0.0, learned.get(theme.id, 0.0))
             score = max(0.0, score) * damp
             if score <= 0:
                 continue
@@ -240,20 +246,25 @@ class EmbeddingThemeClassifier:
                 sim, proto = protos[theme.id]
                 evidence.insert(0, f"nearest: {proto.id} ({sim:.2f}) {_snippet(proto.text)}")
             if lex is not None:
-                evidence += [r for r in lex.evidence if r.startswith("phrase: ")]
+                evidence += [r for r in lex.evidence if r.startswith(("phrase: ", "learned"))]
+            if theme.id in learned:
+                evidence.append(f"learned: P {learned[theme.id]:.2f}")
             scored.append((score, theme, tuple(evidence)))
-        return self._assign(scored)
+        in_context = self._lexical is None or self._lexical.in_policy_context(text)
+        return self._assign(scored, in_context)
 
     def _limit(self, theme: ThemeSpec) -> float:
         return max(self.floor, DEFAULT_THRESHOLD if theme.threshold is None else theme.threshold)
 
-    def _assign(self, scored: list[tuple[float, ThemeSpec, tuple[str, ...]]]) -> list[ThemeScore]:
-        """Per-theme thresholds, the relative floor and the fallback (at most MAX_THEMES)."""
+    def _assign(self, scored: list[tuple[float, ThemeSpec, tuple[str, ...]]],
+                in_context: bool = True) -> list[ThemeScore]:
+        """Per-theme thresholds, the relative floor and the fallback (at most MAX_THEMES);
+        in the hybrid, only a passage the lexical backend finds in policy context."""
         scored.sort(key=lambda s: (-s[0], s[1].id))
         ranked = [(theme.id, score, True) for score, theme, _ in scored]
         limits = {theme.id: self._limit(theme) for _, theme, _ in scored}
         chosen = choose_themes(ranked, limits, self.weights.relative_floor,
-                               self.weights.fallback_floor)
+                               self.weights.fallback_floor, in_context)
         result = []
         for score, theme, evidence in scored:
             if theme.id == chosen.fallback:
@@ -269,7 +280,11 @@ class EmbeddingThemeClassifier:
         described, near = self.similarities(texts)
         lexical = (self._lexical.classify(texts) if self._lexical is not None
                    else [[] for _ in texts])
+        learned = ([dict(zip(self._vectors.themes, row.tolist(), strict=True))
+                    for row in self._vectors.probabilities(vectors)]
+                   if self._vectors is not None else [{} for _ in texts])
         return [
-            self._score_one(t, v, d, n, {s.theme: s for s in lex})
-            for t, v, d, n, lex in zip(texts, vectors, described, near, lexical, strict=True)
+            self._score_one(t, v, d, n, {s.theme: s for s in lex}, p)
+            for t, v, d, n, lex, p in zip(texts, vectors, described, near, lexical, learned,
+                                          strict=True)
         ]

@@ -164,6 +164,9 @@ def test_embeddings_hybrid_caches_caps_and_shows_examples() -> None:
             return [[ThemeScore("sanctions", 1.0, True, ("phrase: asset freeze",))]
                     for _ in texts]
 
+        def in_policy_context(self, text: str) -> bool:
+            return "weather" not in text
+
     themes = [
         ThemeSpec(f"t{n}", (), description=word, threshold=0.1,
                   examples=(Prototype(f"example:e{n}", f"{word} {word}"),))
@@ -182,6 +185,36 @@ def test_embeddings_hybrid_caches_caps_and_shows_examples() -> None:
     calls = len(encoder.seen)
     classifier.classify([text, text])
     assert len(encoder.seen) == calls  # embeddings are cached within the instance
+    (off,) = classifier.classify(["Sanctions, troops and weather at the border."])
+    assert not any(s.assigned for s in off)  # the lexical backend says: no policy context
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None,
+    reason="embeddings extra not installed",
+)
+def test_embeddings_vector_model_adds_its_probability_with_evidence() -> None:
+    import numpy as np
+
+    from extractors.theme_vectors import VectorModel
+    from extractors.themes_embeddings import EmbeddingThemeClassifier, EmbeddingWeights
+
+    themes = [ThemeSpec("media_freedom", (), description="press", threshold=0.5),
+              ThemeSpec("regional_security", (), description="border", threshold=0.5)]
+    weights = np.zeros((len(_BagEncoder.VOCAB), 2))
+    weights[_BagEncoder.VOCAB.index("journalist"), 0] = 8.0  # journalists mean media freedom
+    vectors = VectorModel("bag", ("media_freedom", "regional_security"), weights,
+                          np.array([-4.0, -4.0]))
+    plain, learned = (
+        EmbeddingThemeClassifier(themes, None, "unused", encoder=_BagEncoder(),
+                                 weights=EmbeddingWeights(learned_weight=w), vectors=vectors)
+        for w in (0.0, 1.0)
+    )
+    text = "Two journalists were held."
+    base = {s.theme: s for s in plain.classify([text])[0]}
+    scored = {s.theme: s for s in learned.classify([text])[0]}
+    assert scored["media_freedom"].score > base["media_freedom"].score + 0.5
+    assert any(e.startswith("learned: P 0.") for e in scored["media_freedom"].evidence)
 
 
 def test_porter_stems_fold_british_spellings_and_derivations() -> None:
