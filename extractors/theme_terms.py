@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -49,8 +50,9 @@ class TermModel:
     weights: np.ndarray
     bias: np.ndarray
 
-    @property
+    @cached_property
     def terms(self) -> list[str]:
+        """The vocabulary in index order (built once: evidence looks terms up by index)."""
         return list(self.vocabulary)
 
     def _row(self, features: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
