@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = 1
+from extractors.logistic import FORMAT, LogisticFit, parse_stored
+
 INITIAL_BIAS = -2.0  # most passages are not about a given theme
 
 
@@ -29,15 +30,8 @@ def term_features(content: Sequence[str]) -> list[str]:
     return [*content, *(f"{a} {b}" for a, b in zip(content, content[1:], strict=False))]
 
 
-@dataclass(frozen=True)
-class Training:
-    """How the model is fitted: L2 penalty, weight of positive labels, gradient steps."""
-
-    l2: float = 1e-4
-    positive_weight: float = 5.0
-    steps: int = 300
-    step_size: float = 2.0
-    min_df: int = 2
+MIN_DF = 2  # a term must occur in this many labelled passages to get a weight
+TERM_FIT = LogisticFit(l2=1e-4, positive_weight=5.0, steps=300, step_size=2.0)
 
 
 @dataclass(frozen=True)
@@ -88,9 +82,7 @@ class TermModel:
 
     @classmethod
     def from_json(cls, text: str) -> TermModel:
-        data = json.loads(text)
-        if data.get("format") != FORMAT:
-            raise ValueError(f"unknown term model format {data.get('format')!r}")
+        data = parse_stored(text, "term model")
         rows = data["terms"]
         matrix = np.array(list(rows.values()), dtype=np.float64).reshape(len(rows), -1)
         return cls(tuple(data["themes"]), {t: i for i, t in enumerate(rows)},
@@ -126,12 +118,12 @@ def load_term_model(path: Path) -> TermModel | None:
 
 def fit_term_model(
     documents: Sequence[Sequence[str]], labels: Sequence[Iterable[str]],
-    themes: Sequence[str], training: Training = Training(),
+    themes: Sequence[str], training: LogisticFit = TERM_FIT, min_df: int = MIN_DF,
 ) -> TermModel:
     """Fit the model on featurised documents and their theme labels."""
     df = Counter(t for features in documents for t in set(features))
     vocabulary = {t: i for i, t in enumerate(sorted(t for t, c in df.items()
-                                                    if c >= training.min_df))}
+                                                    if c >= min_df))}
     n = len(documents)
     idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in vocabulary])
     model = TermModel(tuple(themes), vocabulary, idf,
@@ -176,7 +168,7 @@ class _SparseRows:
 
 
 def _descend(rows: _SparseRows, target: np.ndarray, model: TermModel,
-             training: Training) -> None:
+             training: LogisticFit) -> None:
     """Nesterov-accelerated full-batch gradient descent on the weighted logistic loss (in
     place): it reaches in 300 steps what plain descent needs thousands of steps for."""
     sample_weight = np.where(target > 0, training.positive_weight, 1.0)

@@ -16,17 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = 1
+from extractors.logistic import FORMAT, LogisticFit, parse_stored
 
-
-@dataclass(frozen=True)
-class VectorTraining:
-    """L2 penalty, weight of positive labels and gradient steps of the fit."""
-
-    l2: float = 1e-3
-    positive_weight: float = 5.0
-    steps: int = 400
-    step_size: float = 4.0
+VECTOR_FIT = LogisticFit(l2=1e-3, positive_weight=5.0, steps=400, step_size=4.0)
 
 
 @dataclass(frozen=True)
@@ -52,9 +44,7 @@ class VectorModel:
 
     @classmethod
     def from_json(cls, text: str) -> VectorModel:
-        data = json.loads(text)
-        if data.get("format") != FORMAT:
-            raise ValueError(f"unknown vector model format {data.get('format')!r}")
+        data = parse_stored(text, "vector model")
         return cls(str(data["encoder"]), tuple(data["themes"]),
                    np.array(data["weights"], dtype=np.float32),
                    np.array(data["bias"], dtype=np.float32))
@@ -73,7 +63,7 @@ def load_vector_model(path: Path, encoder: str) -> VectorModel | None:
 
 def fit_vector_model(
     vectors: np.ndarray, labels: Sequence[Iterable[str]], themes: Sequence[str],
-    encoder: str, training: VectorTraining = VectorTraining(),
+    encoder: str, training: LogisticFit = VECTOR_FIT,
 ) -> VectorModel:
     """Full-batch gradient descent on the weighted logistic loss."""
     target = np.array([[1.0 if t in set(ids) else 0.0 for t in themes] for ids in labels])

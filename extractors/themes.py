@@ -460,10 +460,9 @@ class LexicalThemeClassifier:
         terms: TermModel | None = None,
     ) -> None:
         self.themes = list(themes)
-        self._terms = terms if terms is not None and (weights or LexicalWeights()).term_weight \
-            else None
         self.floor = threshold
         self.weights = weights or LexicalWeights()
+        self._terms = terms if self.weights.term_weight > 0 else None
         self._aliases = compile_aliases(aliases or {})
         self._cues = _CueIndex(self._compile_cues())
         self._global_negatives = _CueIndex(
