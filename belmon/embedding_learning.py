@@ -48,7 +48,7 @@ def learn_embeddings(
     themes = [t.id for t in catalog.themes]
     classifier = _bare_classifier(settings, catalog, knowledge)
     training = read_training(settings.catalog_dir / TRAINING_FILE, themes)
-    labelled = _labelled_vectors(classifier, training, knowledge, themes)
+    labelled = _labelled_vectors(classifier, training, knowledge)
     parts = _parts(settings, catalog, knowledge, records, classifier, labelled)
     assignment, weights, micro = _best_weights(parts, records, themes)
     typer.echo(f"embeddings: lexical weight {weights.lexical_weight}, learned weight "
@@ -82,13 +82,13 @@ def _bare_classifier(settings: Settings, catalog: Catalog, knowledge: Knowledge)
         raise AnalysisError(str(exc)) from exc
 
 
-def _labelled_vectors(classifier: Any, training: list[dict[str, Any]], knowledge: Knowledge,
-                      themes: list[str]) -> tuple[Any, list[list[str]]]:
+def _labelled_vectors(classifier: Any, training: list[dict[str, Any]],
+                      knowledge: Knowledge) -> tuple[Any, list[list[str]]]:
     """Embeddings and labels of the training passages and the seeded prototypes."""
     from belmon.progress import progress
+    from belmon.term_learning import labelled_passages
 
-    labelled = ([(r["text"], list(r.get("themes", ()))) for r in training]
-                + [(text, list(ids)) for _, text, ids in knowledge.prototypes])
+    labelled = labelled_passages(training, knowledge)
     texts = [text for text, _ in labelled]
     batch = 256
     chunks = []

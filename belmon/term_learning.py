@@ -50,21 +50,25 @@ def read_training(path: Path, themes: Sequence[str]) -> list[dict[str, Any]]:
     return records
 
 
-def _labelled(training: list[dict[str, Any]], knowledge: Knowledge) -> list[tuple[str, list]]:
-    """(text, themes) the model always learns from: training passages and seeded ones."""
+def labelled_passages(training: list[dict[str, Any]],
+                      knowledge: Knowledge) -> list[tuple[str, list]]:
+    """(text, themes) the learned models always learn from: training and seeded passages."""
     return ([(r["text"], list(r.get("themes", ()))) for r in training]
             + [(text, list(themes)) for _, text, themes in knowledge.prototypes])
 
 
-def _fit(catalog: Catalog, labelled: list[tuple[str, list]]) -> Any:
+def _features(catalog: Catalog, texts: list[str]) -> list[list[str]]:
     from extractors.text import compile_aliases
-    from extractors.theme_terms import fit_term_model
     from extractors.themes import learned_features
 
     aliases = compile_aliases(catalog.aliases)
-    documents = [learned_features(text, aliases) for text, _ in labelled]
-    return fit_term_model(documents, [themes for _, themes in labelled],
-                          [t.id for t in catalog.themes])
+    return [learned_features(text, aliases) for text in texts]
+
+
+def _fit(catalog: Catalog, documents: list[list[str]], labels: list[list[str]]) -> Any:
+    from extractors.theme_terms import fit_term_model
+
+    return fit_term_model(documents, labels, [t.id for t in catalog.themes])
 
 
 def cross_validated_probabilities(
@@ -72,21 +76,22 @@ def cross_validated_probabilities(
     records: list[dict[str, Any]], folds: list[list[set[int]]],
 ) -> np.ndarray:
     """P(theme) of every tune record from a model fitted without its fold (repeat, record,
-    theme); `folds` holds the held-out record indexes of each fold of each repetition."""
+    theme); `folds` holds the held-out record indexes of each fold of each repetition.
+    Every passage is featurised once, not once per fit."""
     from belmon.progress import progress
-    from extractors.text import compile_aliases
-    from extractors.themes import learned_features
 
-    always = _labelled(training, knowledge)
-    aliases = compile_aliases(catalog.aliases)
-    features = [learned_features(r["text"], aliases) for r in records]
+    always = labelled_passages(training, knowledge)
+    always_features = _features(catalog, [text for text, _ in always])
+    always_labels = [themes for _, themes in always]
+    features = _features(catalog, [r["text"] for r in records])
     result = np.zeros((len(folds), len(records), len(catalog.themes)))
     total = sum(len(repeat) for repeat in folds)
     with progress("term model, cross-validation fits", total) as advance:
         for seed, repeat in enumerate(folds):
             for held in repeat:
-                kept = [(r["text"], r["themes"]) for i, r in enumerate(records) if i not in held]
-                model = _fit(catalog, always + kept)
+                kept = [i for i in range(len(records)) if i not in held]
+                model = _fit(catalog, always_features + [features[i] for i in kept],
+                             always_labels + [records[i]["themes"] for i in kept])
                 for i in held:
                     result[seed, i] = model.probabilities(features[i])
                 advance()
@@ -117,7 +122,9 @@ def blended_runs(runs: Runs, probabilities: np.ndarray, themes: Sequence[str],
 def fit_and_write(catalog: Catalog, knowledge: Knowledge, training: list[dict[str, Any]],
                   records: list[dict[str, Any]], path: Path) -> None:
     """The final model, fitted on everything labelled (training, seeded and tune passages)."""
-    model = _fit(catalog, _labelled(training, knowledge)
-                 + [(r["text"], r["themes"]) for r in records])
+    labelled = labelled_passages(training, knowledge) + [(r["text"], r["themes"])
+                                                          for r in records]
+    model = _fit(catalog, _features(catalog, [text for text, _ in labelled]),
+                 [themes for _, themes in labelled])
     path.write_text(model.to_json() + "\n", encoding="utf-8")
     typer.echo(f"term model: {len(model.vocabulary)} terms, written to {path}", err=True)
